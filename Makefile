@@ -1,0 +1,77 @@
+# Two commands on a fresh clone:   make serve   |   make test
+# Everything else is a building block of those two.
+SHELL := /bin/bash
+PY_BOOT ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+export NO_MKDOCS_2_WARNING := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+PORT ?= 8000
+
+.PHONY: serve build test test-fast assets data data-check bench lint format clean chromium setup-site setup-all
+
+## serve: install what the site needs, build it, serve on http://127.0.0.1:$(PORT) with live reload
+serve: setup-site assets
+	$(BIN)/mkdocs serve --strict -a 127.0.0.1:$(PORT)
+
+## build: the static site into site/ (authors can also run `mkdocs build` in the venv)
+build: setup-site assets
+	$(BIN)/mkdocs build --strict
+
+## test: every test — lint, data contract, widget math vs torch, notebooks, browser end to end
+test: setup-all assets chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) -m pytest
+
+## test-fast: skip the slow (training, notebook) tests
+test-fast: setup-all assets chromium
+	$(PY) -m pytest -m "not slow"
+
+## assets: self-hosted runtime (Pyodide + numpy wheel, plotly.js, KaTeX), verified and cached
+assets: $(VENV)/.site-installed package-lock.json
+	$(PY) -m site_src.build.vendor
+
+## data: regenerate every figure's data with PyTorch (python -m precompute --help)
+data: setup-all
+	$(PY) -m precompute
+
+data-check: setup-all
+	$(PY) -m precompute --check
+
+## bench: speed numbers (Lighthouse, input-to-paint latency, Python ready time) into bench/report.md
+bench: setup-all assets chromium
+	$(PY) -m tests.bench
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+setup-site: $(VENV)/.site-installed
+setup-all: $(VENV)/.all-installed
+
+$(VENV)/bin/pip:
+	$(PY_BOOT) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade "pip>=25.1"
+
+$(VENV)/.site-installed: pyproject.toml | $(VENV)/bin/pip
+	$(BIN)/pip install -q --group site
+	touch $@
+
+$(VENV)/.all-installed: pyproject.toml $(VENV)/.site-installed
+	$(BIN)/pip install -q --group site --group precompute --group test --group dev
+	touch $@
+
+## chromium: Debian's chromium for the browser tests (installed with apt when root)
+chromium:
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; \
+	fi
+
+clean:
+	rm -rf site .cache/mkdocs-jupyter site_src/theme/assets/vendor

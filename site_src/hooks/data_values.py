@@ -1,0 +1,49 @@
+"""Put numbers from the exported data into prose: ``{{ data.linear.critical_lr | .3f }}``.
+
+The path after the file name is looked up inside the file's ``data`` block, so a
+number in the text is always the number that was computed, never typed by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+PLACEHOLDER = re.compile(r"\{\{\s*data\.(?P<file>\w+)\.(?P<path>[\w.\[\]-]+)\s*(?:\|\s*(?P<fmt>[^}\s]+)\s*)?\}\}")
+INDEX = re.compile(r"(\w[\w-]*)|\[(-?\d+)\]")
+
+
+@cache
+def _load(docs_dir: str, name: str) -> dict:
+    return json.loads((Path(docs_dir) / "data" / f"{name}.json").read_text())
+
+
+def lookup(document: dict, path: str):
+    value = document["data"]
+    for key, index in INDEX.findall(path):
+        value = value[int(index)] if index else value[key]
+    return value
+
+
+def on_page_markdown(markdown: str, page, config, files):  # noqa: ARG001 (MkDocs hook signature)
+    def substitute(match: re.Match) -> str:
+        name, path, fmt = match.group("file", "path", "fmt")
+        try:
+            value = lookup(_load(config["docs_dir"], name), path)
+        except (OSError, KeyError, IndexError, TypeError, ValueError) as error:
+            raise PluginError(
+                f"{page.file.src_path}: cannot resolve {{{{ data.{name}.{path} }}}} "
+                f"in docs/data/{name}.json: {error!r}"
+            ) from error
+        return format(value, fmt) if fmt else str(value)
+
+    return PLACEHOLDER.sub(substitute, markdown)
+
+
+def on_serve(server, config, builder):  # noqa: ARG001 (MkDocs hook signature)
+    _load.cache_clear()
+    return server

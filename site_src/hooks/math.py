@@ -1,0 +1,61 @@
+"""Render the chapter's TeX to HTML at build time with KaTeX (via Node).
+
+Readers download no math JavaScript, formulas show with JavaScript disabled, and
+the output (HTML + MathML) inherits the text colour, so it is crisp in both themes.
+pymdownx.arithmatex (generic mode) marks the math; this hook replaces the marks.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parents[2]
+RENDERER = ROOT / "site_src" / "build" / "katex_render.mjs"
+MATH = re.compile(
+    r'<(?P<tag>span|div) class="arithmatex">(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<display>.*?)\\\])</(?P=tag)>',
+    re.DOTALL,
+)
+_cache: dict[tuple[str, bool], str] = {}
+
+
+def render_all(items: list[tuple[str, bool]]) -> None:
+    """Render every (tex, display) pair not yet cached, in one Node process."""
+    todo = sorted({item for item in items if item not in _cache})
+    if not todo:
+        return
+    payload = json.dumps([{"tex": tex, "display": display} for tex, display in todo])
+    try:
+        result = subprocess.run(
+            ["node", str(RENDERER)], input=payload, capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError) as error:
+        detail = getattr(error, "stderr", "") or str(error)
+        raise PluginError(f"KaTeX rendering failed (run `make assets` first?): {detail}") from error
+    _cache.update(zip(todo, json.loads(result.stdout), strict=True))
+
+
+def on_page_content(content: str, page, config, files):  # noqa: ARG001 (MkDocs hook signature)
+    matches = list(MATH.finditer(content))
+    if not matches:
+        return content
+    page.meta["has_math"] = True
+
+    def key(match: re.Match) -> tuple[str, bool]:
+        display = match.group("display") is not None
+        return html.unescape(match.group("display" if display else "inline")), display
+
+    render_all([key(match) for match in matches])
+    # In the content, not <head>: instant navigation swaps content but prunes <head>.
+    stylesheet = f'<link rel="stylesheet" href="{_katex_css_url(page)}">\n'
+    return stylesheet + MATH.sub(lambda match: _cache[key(match)], content)
+
+
+def _katex_css_url(page) -> str:
+    depth = page.url.count("/")
+    return "../" * depth + "assets/vendor/katex/katex.min.css"

@@ -1,0 +1,177 @@
+"""Shared fixtures: one strict build of the site, a local server, headless Chromium.
+
+Browser tests get a `page` whose requests to any host other than 127.0.0.1 are
+blocked, and which records console errors and failed requests so each test can
+assert there were none (`assert_clean(page)`).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"  # screenshots for review; printed at the end of the run
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
+                      ".mjs": "text/javascript", ".vtt": "text/vtt", ".webm": "video/webm"}  # fmt: skip
+
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+def build_site(out_dir: Path, site_url: str, **env) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` into out_dir; returns the completed process."""
+    environment = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1", **env}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out_dir)],
+        cwd=ROOT, env=environment, capture_output=True, text=True,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def server_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def base_url(server_port) -> str:
+    return f"http://127.0.0.1:{server_port}/"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, base_url) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    result = build_site(out, base_url)
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
+    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    assert not warnings, "\n".join(warnings)
+    return out
+
+
+@pytest.fixture(scope="session")
+def server(built_site, server_port):
+    handler = functools.partial(QuietHandler, directory=str(built_site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", server_port), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is missing: run `make chromium` (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def block_non_local(route):
+    host = route.request.url.split("/")[2] if "://" in route.request.url else ""
+    if host.startswith("127.0.0.1"):
+        route.continue_()
+    else:
+        route.abort("blockedbyclient")
+
+
+def open_context(browser, *, scheme="light", width=1280, height=900, **options):
+    context = browser.new_context(
+        color_scheme=scheme, viewport={"width": width, "height": height}, **options
+    )
+    context.route("**/*", block_non_local)
+    return context
+
+
+def instrument(page):
+    """Record console errors, page errors and failed requests on the page object."""
+    page.console_errors = []
+    page.failed_requests = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda e: page.console_errors.append(f"pageerror: {e}"))
+    page.on(
+        "requestfailed",
+        lambda r: page.failed_requests.append(f"{r.url} ({r.failure})"),
+    )
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and page.failed_requests.append(f"{r.url} (HTTP {r.status})"),
+    )
+    return page
+
+
+def assert_clean(page):
+    assert page.console_errors == [], page.console_errors
+    assert page.failed_requests == [], page.failed_requests
+
+
+@pytest.fixture(params=["light", "dark"])
+def scheme(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def page(browser, server, request):
+    """A fresh page (light, 1280 px) with non-local requests blocked."""
+    context = open_context(browser)
+    page = instrument(context.new_page())
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def new_page(browser, server):
+    """Factory for pages in a given scheme/viewport: new_page(scheme="dark", width=360)."""
+    contexts = []
+
+    def make(**options):
+        context = open_context(browser, **options)
+        contexts.append(context)
+        return instrument(context.new_page())
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
+
+
+def pytest_terminal_summary(terminalreporter):
+    if ARTIFACTS.exists() and any(ARTIFACTS.iterdir()):
+        terminalreporter.write_line(f"screenshots for review: {ARTIFACTS}/")
