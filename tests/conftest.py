@@ -16,6 +16,7 @@ import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -39,9 +40,38 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def site_headers(site: Path) -> list[tuple[str, str]]:
+    """The headers `_headers` sets for every path (as Netlify/Cloudflare would send them)."""
+    headers_file = site / "_headers"
+    if not headers_file.exists():
+        return []
+    headers, in_global_block = [], False
+    for line in headers_file.read_text().splitlines():
+        if not line.startswith(" "):
+            in_global_block = line.strip() == "/*"
+        elif in_global_block and ":" in line:
+            name, value = line.strip().split(":", 1)
+            headers.append((name, value.strip()))
+    return headers
+
+
 class QuietHandler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
-                      ".mjs": "text/javascript", ".vtt": "text/vtt", ".webm": "video/webm"}  # fmt: skip
+    """Static file server that behaves like the production host: wasm MIME type and
+    the security headers from the built site's `_headers` file (CSP included)."""
+
+    extensions_map: ClassVar[dict[str, str]] = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".mjs": "text/javascript",
+        ".vtt": "text/vtt",
+        ".webm": "video/webm",
+    }
+    extra_headers: ClassVar[list[tuple[str, str]]] = []
+
+    def end_headers(self):
+        for name, value in self.extra_headers:
+            self.send_header(name, value)
+        super().end_headers()
 
     def log_message(self, *args):  # keep test output readable
         pass
@@ -78,7 +108,10 @@ def built_site(tmp_path_factory, base_url) -> Path:
 
 @pytest.fixture(scope="session")
 def server(built_site, server_port):
-    handler = functools.partial(QuietHandler, directory=str(built_site))
+    handler_class = type(
+        "SiteHandler", (QuietHandler,), {"extra_headers": site_headers(built_site)}
+    )
+    handler = functools.partial(handler_class, directory=str(built_site))
     httpd = ThreadingHTTPServer(("127.0.0.1", server_port), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -114,8 +147,16 @@ def open_context(browser, *, scheme="light", width=1280, height=900, **options):
     return context
 
 
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) =>
+  window.__cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`));
+"""
+
+
 def instrument(page):
-    """Record console errors, page errors and failed requests on the page object."""
+    """Record console errors, page errors, failed requests and CSP violations."""
+    page.add_init_script(CSP_LISTENER)
     page.console_errors = []
     page.failed_requests = []
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
@@ -132,6 +173,7 @@ def instrument(page):
 
 
 def assert_clean(page):
+    assert page.evaluate("window.__cspViolations") == [], "CSP violations"
     assert page.console_errors == [], page.console_errors
     assert page.failed_requests == [], page.failed_requests
 

@@ -72,7 +72,9 @@ def ensure_node_modules(offline: bool) -> None:
         if version == PYODIDE_VERSION:
             return
     if offline:
-        raise VendorError("node_modules/ is missing or outdated and --offline was given: run `npm ci`.")
+        raise VendorError(
+            "node_modules/ is missing or outdated and --offline was given: run `npm ci`."
+        )
     subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True)
 
 
@@ -164,7 +166,9 @@ def vendor(cache: Path = DEFAULT_CACHE, offline: bool = False) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, help="download cache")
     parser.add_argument("--offline", action="store_true", help="never download; use the cache")
     args = parser.parse_args(argv)

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-PLACEHOLDER = re.compile(r"\{\{\s*data\.(?P<file>\w+)\.(?P<path>[\w.\[\]-]+)\s*(?:\|\s*(?P<fmt>[^}\s]+)\s*)?\}\}")
+PLACEHOLDER = re.compile(
+    r"\{\{\s*data\.(?P<file>\w+)\.(?P<path>[\w.\[\]-]+)\s*(?:\|\s*(?P<fmt>[^}\s]+)\s*)?\}\}"
+)
 INDEX = re.compile(r"(\w[\w-]*)|\[(-?\d+)\]")
 
 
@@ -29,7 +31,7 @@ def lookup(document: dict, path: str):
     return value
 
 
-def on_page_markdown(markdown: str, page, config, files):  # noqa: ARG001 (MkDocs hook signature)
+def on_page_markdown(markdown: str, page, config, files):
     def substitute(match: re.Match) -> str:
         name, path, fmt = match.group("file", "path", "fmt")
         try:
@@ -44,6 +46,6 @@ def on_page_markdown(markdown: str, page, config, files):  # noqa: ARG001 (MkDoc
     return PLACEHOLDER.sub(substitute, markdown)
 
 
-def on_serve(server, config, builder):  # noqa: ARG001 (MkDocs hook signature)
+def on_serve(server, config, builder):
     _load.cache_clear()
     return server

@@ -40,7 +40,7 @@ def render_all(items: list[tuple[str, bool]]) -> None:
     _cache.update(zip(todo, json.loads(result.stdout), strict=True))
 
 
-def on_page_content(content: str, page, config, files):  # noqa: ARG001 (MkDocs hook signature)
+def on_page_content(content: str, page, config, files):
     matches = list(MATH.finditer(content))
     if not matches:
         return content

@@ -31,7 +31,9 @@ def on_config(config):
     pyodide = config["extra"].setdefault("pyodide", {})
     source = pyodide.setdefault("source", "local")
     if source not in {"local", "cdn"}:
-        raise PluginError(f"mkdocs.yml: extra.pyodide.source must be 'local' or 'cdn', not {source!r}")
+        raise PluginError(
+            f"mkdocs.yml: extra.pyodide.source must be 'local' or 'cdn', not {source!r}"
+        )
     pyodide.setdefault("cdn_url", "https://cdn.jsdelivr.net/pyodide/v0.27.7/full/")
     pyodide["sri"] = json.loads((VENDOR / "pyodide-sri.json").read_text())
     return config

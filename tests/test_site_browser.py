@@ -1,0 +1,56 @@
+"""The site in headless Chromium with every non-local request blocked."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import assert_clean, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_chapter_loads_clean_with_math(new_page, base_url, scheme):
+    page = new_page(scheme=scheme)
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(base_url + "chapter-01/")
+    page.wait_for_load_state("networkidle")
+    expected = "slate" if scheme == "dark" else "default"
+    assert page.evaluate("document.body.dataset.mdColorScheme") == expected
+    assert page.locator(".katex-display").count() >= 3
+    assert page.locator(".katex-display").first.is_visible()
+    assert "$$" not in page.inner_text("article")
+    assert all(url.startswith(base_url) for url in requests), requests
+    # Python is lazy: nothing of Pyodide is fetched until a widget asks for it.
+    assert not [url for url in requests if "pyodide.asm" in url]
+    assert_clean(page)
+    screenshot(page, f"chapter-top-{scheme}")
+
+
+def test_instant_navigation_round_trip(page, base_url):
+    page.goto(base_url)
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.__sameDocument = true")
+    page.locator("article a[href*='chapter-01']").first.click()
+    page.wait_for_url("**/chapter-01/**")
+    page.wait_for_selector("#try-it")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.__sameDocument === true"), "navigation was a full page load"
+    assert page.locator(".katex-display").count() >= 3
+    page.go_back()
+    page.wait_for_url(base_url)
+    page.wait_for_selector("article a[href*='chapter-01']")
+    page.locator("article a[href*='chapter-01']").first.click()
+    page.wait_for_url("**/chapter-01/**")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.__sameDocument === true")
+    assert_clean(page)
+
+
+def test_phone_width_has_no_horizontal_overflow(new_page, base_url, scheme):
+    page = new_page(scheme=scheme, width=360, height=780)
+    for path in ["", "chapter-01/"]:
+        page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    assert_clean(page)
