@@ -65,12 +65,14 @@ $(VENV)/.all-installed: pyproject.toml $(VENV)/.site-installed
 	$(BIN)/pip install -q --group site --group precompute --group test --group dev
 	touch $@
 
-## chromium: Debian's chromium for the browser tests (installed with apt when root)
+## chromium: Debian's chromium (browser tests) and a Java runtime (HTML validator), via apt when root
 chromium:
-	@if ! command -v chromium >/dev/null; then \
+	@missing=""; command -v chromium >/dev/null || missing="chromium fonts-dejavu-core"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
-	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "Tests need: sudo apt-get install $$missing"; exit 1; fi; \
 	fi
 
 clean:

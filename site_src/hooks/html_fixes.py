@@ -1,0 +1,34 @@
+"""Small corrections to mkdocs-material's markup (valid HTML5, named ARIA roles).
+
+- Material puts autocomplete="off" on its hidden checkbox toggles (drawer, search),
+  which the Nu validator rejects: the attribute is not allowed on checkboxes.
+- Its search dialog and instant-navigation progress bar have ARIA roles but no
+  accessible name (axe: aria-dialog-name, aria-progressbar-name).
+"""
+
+from __future__ import annotations
+
+import re
+
+CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*type="checkbox"[^>]*?) autocomplete="off"')
+
+
+NAMES = {
+    'data-md-component="search" role="dialog"': 'aria-label="Search this site"',
+    'data-md-component="progress" role="progressbar"': 'aria-label="Loading the next page"',
+}
+
+
+def fix(html: str) -> str:
+    html = CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
+    for marker, name in NAMES.items():
+        html = html.replace(marker, f"{marker} {name}")
+    return html
+
+
+def on_post_page(output: str, page, config):  # noqa: ARG001 (MkDocs hook signature)
+    return fix(output)
+
+
+def on_post_template(output: str, template_name, config):  # noqa: ARG001 (404.html and friends)
+    return fix(output)

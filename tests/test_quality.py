@@ -1,0 +1,145 @@
+"""Quality gates over every built page: accessibility, validity, CSP, SEO, no-JS."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, assert_clean
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+SECTIONS = ["try-it", "gradient-by-hand", "derivative-to-code", "video-layer-forward",
+            "layer-widget", "loss-landscape", "reading-loss-curves", "three-knobs",
+            "find-the-function", "save-and-load", "about"]  # fmt: skip
+
+
+def page_paths(built_site: Path) -> list[str]:
+    """URL paths of every content page (404 is checked on its own)."""
+    paths = []
+    for html in sorted(built_site.rglob("index.html")):
+        relative = html.parent.relative_to(built_site).as_posix()
+        paths.append("" if relative == "." else f"{relative}/")
+    return paths
+
+
+def settle(page):
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(700)  # Material's colour transitions, figure first paint
+
+
+def run_axe(page) -> list[dict]:
+    page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+    )
+    return result
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 360])
+def test_axe_no_serious_violations(browser, server, built_site, base_url, scheme, width):
+    from tests.conftest import instrument, open_context
+
+    # axe is injected as an inline script: this context bypasses the page's CSP.
+    context = open_context(browser, scheme=scheme, width=width, bypass_csp=True)
+    try:
+        page = instrument(context.new_page())
+        failures = {}
+        for path in page_paths(built_site):
+            page.goto(base_url + path)
+            settle(page)
+            violations = run_axe(page)
+            if violations:
+                failures[path or "/"] = violations
+        assert not failures, json.dumps(failures, indent=1)
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_every_page_clean_under_csp(new_page, built_site, base_url, scheme):
+    page = new_page(scheme=scheme)
+    for path in [*page_paths(built_site), "404.html"]:
+        page.goto(base_url + path)
+        settle(page)
+        page.mouse.wheel(0, 20000)  # bring lazy figures and widgets into view
+        settle(page)
+    assert_clean(page)
+
+
+@pytest.mark.browser
+def test_chapter_without_javascript(browser, server, base_url):
+    from tests.conftest import open_context
+
+    context = open_context(browser, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "chapter-01/")
+        for section in SECTIONS:
+            assert page.locator(f"#{section}").is_visible(), section
+        assert page.locator(".katex-display").count() >= 3
+        for figure in page.locator("[data-figure]").all():
+            text = figure.inner_text().strip()
+            has_image = figure.locator("img, svg, video[poster]").count() > 0
+            assert len(text) > 40 or has_image, (
+                f"blank figure without JS: {figure.get_attribute('data-figure')}"
+            )
+    finally:
+        context.close()
+
+
+def test_html_is_valid(built_site):
+    java = shutil.which("java")
+    assert java, "the Nu HTML validator needs Java: run `make chromium`"
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--skip-non-html", "--errors-only", str(built_site)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
+def test_no_inline_event_handlers(built_site):
+    handler = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
+    for html in built_site.rglob("*.html"):
+        assert not handler.search(html.read_text()), html
+    for script in (ROOT / "site_src" / "theme" / "assets" / "js").rglob("*.js"):
+        source = script.read_text()
+        assert "eval(" not in source and "new Function" not in source, script
+        assert ".innerHTML = `" not in source or "<script" not in source, script
+
+
+def test_every_page_has_title_description_canonical(built_site, base_url):
+    for html_file in built_site.rglob("*.html"):
+        if html_file.name == "404.html":
+            continue
+        html = html_file.read_text()
+        assert re.search(r"<title>[^<]{5,}</title>", html), html_file
+        assert re.search(r'<meta name="description" content="[^"]{30,}"', html), html_file
+        assert re.search(r'<link rel="canonical" href="http', html), html_file
+        assert 'http-equiv="Content-Security-Policy"' in html, html_file
+
+
+def test_sitemap_lists_every_page(built_site, base_url):
+    sitemap = (built_site / "sitemap.xml").read_text()
+    for path in page_paths(built_site):
+        assert f"<loc>{base_url}{path}</loc>" in sitemap, path
+
+
+def test_friendly_404(built_site):
+    html = (built_site / "404.html").read_text()
+    assert "This page is not here" in html and "chapter-01/" in html
+
+
+def test_headers_file_for_static_hosts(built_site):
+    headers = (built_site / "_headers").read_text()
+    assert "Content-Security-Policy:" in headers and "'wasm-unsafe-eval'" in headers
+    assert "application/wasm" in headers and "nosniff" in headers
