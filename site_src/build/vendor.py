@@ -143,6 +143,7 @@ def copy_katex() -> None:
     css = (source / "katex.min.css").read_text()
     # Ship only woff2 (every browser that runs Pyodide reads it): drop woff/ttf fallbacks.
     css = re.sub(r",url\(fonts/[^)]+\.(?:woff|ttf)\) format\(\"(?:woff|truetype)\"\)", "", css)
+    css = css.replace("@font-face{", "@font-face{font-display:swap;")  # text first, then glyphs
     (target / "katex.min.css").write_text(css)
     for font in (source / "fonts").glob("*.woff2"):
         shutil.copy2(font, target / "fonts" / font.name)

@@ -11,6 +11,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+from markdown import Extension
+from markdown.preprocessors import Preprocessor
 from mkdocs.exceptions import PluginError
 
 PLACEHOLDER = re.compile(
@@ -31,19 +33,49 @@ def lookup(document: dict, path: str):
     return value
 
 
-def on_page_markdown(markdown: str, page, config, files):
+def render(markdown: str, docs_dir: str, where: str) -> str:
     def substitute(match: re.Match) -> str:
         name, path, fmt = match.group("file", "path", "fmt")
         try:
-            value = lookup(_load(config["docs_dir"], name), path)
+            value = lookup(_load(docs_dir, name), path)
         except (OSError, KeyError, IndexError, TypeError, ValueError) as error:
             raise PluginError(
-                f"{page.file.src_path}: cannot resolve {{{{ data.{name}.{path} }}}} "
+                f"{where}: cannot resolve {{{{ data.{name}.{path} }}}} "
                 f"in docs/data/{name}.json: {error!r}"
             ) from error
         return format(value, fmt) if fmt else str(value)
 
     return PLACEHOLDER.sub(substitute, markdown)
+
+
+def on_page_markdown(markdown: str, page, config, files):
+    return render(markdown, config["docs_dir"], page.file.src_path)
+
+
+class _SnippetValues(Preprocessor):
+    """Placeholders in partials: pymdownx.snippets (priority 32) inserts them after
+    on_page_markdown has run, so substitute again once they are in (priority 31)."""
+
+    def __init__(self, md, docs_dir: str):
+        super().__init__(md)
+        self.docs_dir = docs_dir
+
+    def run(self, lines: list[str]) -> list[str]:
+        return render("\n".join(lines), self.docs_dir, "a --8<-- partial").split("\n")
+
+
+class _SnippetValuesExtension(Extension):
+    def __init__(self, docs_dir: str):
+        super().__init__()
+        self.docs_dir = docs_dir
+
+    def extendMarkdown(self, md):
+        md.preprocessors.register(_SnippetValues(md, self.docs_dir), "wtwm_data_values", 31)
+
+
+def on_config(config):
+    config.markdown_extensions.append(_SnippetValuesExtension(config["docs_dir"]))
+    return config
 
 
 def on_serve(server, config, builder):

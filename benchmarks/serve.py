@@ -1,0 +1,42 @@
+"""Serve a built site the way static hosts do: gzip for text assets, wasm MIME type,
+the security headers from `_headers`. Used by the benchmarks (tests serve uncompressed)."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from functools import partial
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+from tests.conftest import QuietHandler, free_port, site_headers
+
+COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".json", ".svg", ".py", ".map", ".vtt", ".txt", ".xml", ".asm.js")
+
+
+class CompressingHandler(QuietHandler):
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts_gzip and path.is_file() and path.name.endswith(COMPRESSIBLE)):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        self.wfile.write(body)
+        return None
+
+
+def serve(site: Path, port: int | None = None) -> tuple[ThreadingHTTPServer, str]:
+    """Start a background server for `site`; returns (server, base_url)."""
+    port = port or free_port()
+    handler_class = type("Handler", (CompressingHandler,), {"extra_headers": site_headers(site)})
+    httpd = ThreadingHTTPServer(("127.0.0.1", port), partial(handler_class, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{port}/"

@@ -1,0 +1,152 @@
+"""Command line: ``python -m precompute [--only NAME] [--quick] [--out DIR] [--check]``."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from precompute import check, paths, runner, writer
+
+DESCRIPTION = """\
+Regenerate the data behind the site's figures.
+
+Experiments (run in this order; weights reads regularisers.json):
+  linear        a line fitted by hand-derived gradients (NumPy) and by autograd
+                (PyTorch), plus a learning-rate sweep      -> data/linear.json
+  overfit       a 5 x 128 MLP memorising 20 noisy points  -> data/overfit.json
+  regularisers  early stopping x L2 weight decay x dropout -> data/regularisers.json
+  weights       state_dict checkpoints (early, best, final, regularised) and the
+                code that loads them -> downloads/weights/*.pt, data/weights.json,
+                snippets/load_weights.py
+
+Outputs go under an output root laid out like docs/: data/*.json,
+downloads/weights/*.pt, snippets/. The default root is docs/ (the committed data).
+
+Caching: each JSON stores provenance.input_hash = sha256 of its config, the
+sources precompute/*.py, the profile and upstream inputs. An experiment whose
+hash matches the existing file (and whose checkpoints match their sha256) is
+skipped; --force re-runs it anyway.
+
+Reproducibility: one thread, deterministic kernels, fixed seeds: two runs give
+byte-identical files except provenance.wall_time_s, which --check ignores.
+"""
+
+EPILOG = """\
+examples:
+  python -m precompute                     regenerate everything into docs/
+  python -m precompute --only overfit      one experiment
+  python -m precompute --quick             tiny smoke test into a temp dir
+  python -m precompute --check             exit 1 if committed data is stale
+"""
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m precompute",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=list(runner.EXPERIMENTS),
+        metavar="NAME",
+        help="run only this experiment (repeatable): " + ", ".join(runner.EXPERIMENTS),
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny settings (seconds, not minutes) for smoke tests; writes to --out or a "
+        "fresh temp dir, never into docs/",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="output root (default: docs/, or a new temp dir with --quick)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="regenerate everything into a temp dir and exit 1, naming files and fields, "
+        "if it differs from the committed data (provenance.wall_time_s is ignored)",
+    )
+    parser.add_argument("--force", action="store_true", help="ignore cached outputs and recompute")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    args = parser.parse_args(argv)
+    if args.check and (args.quick or args.only or args.out):
+        parser.error("--check regenerates everything from scratch: drop --quick/--only/--out")
+    if args.quick and args.out and args.out.resolve() == paths.DOCS:
+        parser.error("--quick output must never overwrite the committed data in docs/")
+    return args
+
+
+def summary(outcomes: list[runner.Outcome], root: Path, total_s: float) -> Table:
+    table = Table(title=f"precompute: {total_s:.1f} s in total, outputs under {root}")
+    for column in ("experiment", "status", "wall time", "key figures", "file", "raw", "gzip"):
+        table.add_column(column, justify="right" if column in ("raw", "gzip") else "left")
+    json_raw = json_gz = 0
+    for o in outcomes:
+        figures = "\n".join(f"{k}: {v}" for k, v in o.figures.items())
+        for i, path in enumerate(o.files):
+            raw, gz = writer.sizes(path)
+            if path.suffix == ".json":
+                json_raw, json_gz = json_raw + raw, json_gz + gz
+            first = i == 0
+            table.add_row(
+                o.name if first else "",
+                o.status if first else "",
+                f"{o.wall_time_s:.1f} s" if first else "",
+                figures if first else "",
+                path.relative_to(root).as_posix(),
+                f"{raw / 1024:.1f} KB",
+                f"{gz / 1024:.1f} KB",
+            )
+        table.add_section()
+    table.add_row(
+        "all JSON", "", "", "", "", f"{json_raw / 1024:.1f} KB", f"{json_gz / 1024:.1f} KB"
+    )
+    return table
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        console.width = 150  # logs and CI: rich would otherwise squeeze the table into 80
+    names = args.only or list(runner.EXPERIMENTS)
+    profile = "quick" if args.quick else "full"
+    if args.check:
+        root = Path(tempfile.mkdtemp(prefix="precompute-check-"))
+    elif args.quick:
+        root = args.out or Path(tempfile.mkdtemp(prefix="precompute-quick-"))
+    else:
+        root = args.out or paths.DOCS
+    start = time.perf_counter()
+    try:
+        outcomes = runner.run_all(
+            root.resolve(), names, profile, args.force or args.check,
+            None if args.no_progress else console,
+        )  # fmt: skip
+    except (FileNotFoundError, ValueError) as error:  # e.g. --only weights without its input
+        console.print(f"[bold red]error:[/] {error}", highlight=False)
+        return 2
+    console.print(summary(outcomes, root.resolve(), time.perf_counter() - start))
+    if not args.check:
+        return 0
+    files = [f.relative_to(root.resolve()) for o in outcomes for f in o.files]
+    problems = check.compare(paths.DOCS, root.resolve(), files)
+    if problems:
+        console.print("[bold red]--check: committed data differs from a fresh run:[/]")
+        for line in problems:
+            console.print(f"  {line}", markup=False, highlight=False)
+        console.print("Regenerate with: python -m precompute")
+        return 1
+    console.print(f"[green]--check: {len(files)} files identical to a fresh run[/]")
+    return 0

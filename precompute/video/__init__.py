@@ -1,0 +1,8 @@
+"""The layer forward-pass explainer video: storyboard, renderer, captions.
+
+`python -m precompute.video` renders one recording per site theme (light, dark)
+with matplotlib + ffmpeg into ``docs/assets/video/``, plus a poster per theme,
+WebVTT captions and a transcript, all from the storyboard in ``storyboard.py``.
+Rendering is skipped when the inputs (these files' source + the parameters +
+the site palette) hash to the value stored in the manifest.
+"""

@@ -1,0 +1,130 @@
+"""Make mkdocs-jupyter's notebook pages self-contained, with math and a download link.
+
+nbconvert's HTML references scripts on CDNs (MathJax, mermaid, require.js) and
+carries a ``text/x-mathjax-config`` block that throws once instant navigation
+re-runs it without its type. This hook, on notebook pages only:
+
+- removes those scripts (and an empty ``<script src="">`` that would fetch the page);
+- renders the markdown cells' ``$...$`` / ``$$...$$`` math at build time with the
+  chapter's KaTeX renderer (site_src/hooks/math.py: same cache, same stylesheet);
+- adds a visible "Download the notebook (.ipynb)" link to the file that
+  mkdocs-jupyter's ``include_source`` copies beside the page;
+- fails the build if any reference to another origin is left in a script or link.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+HOOKS = Path(__file__).resolve().parent
+SCRIPT = re.compile(r"<script\b(?P<attrs>[^>]*)>(?P<body>.*?)</script>\s*", re.DOTALL)
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|import\(\s*["']https?://""")
+LINK_TAG = re.compile(r"<link\b[^>]*>")
+# Text between tags, and the elements whose text is code, not prose.
+TOKENS = re.compile(r"(<[^>]+>)")
+RAW = re.compile(r"<(/?)(pre|code|script|style|textarea)\b", re.IGNORECASE)
+DISPLAY = re.compile(r"\$\$(?P<tex>.+?)\$\$", re.DOTALL)
+INLINE = re.compile(r"(?<![\\$])\$(?![\s$])(?P<tex>(?:[^$\n]|\n(?!\n))+?)(?<![\s\\])\$(?!\d)")
+
+
+def _math_hook():
+    """site_src/hooks/math.py as MkDocs loaded it (shared KaTeX cache), else freshly."""
+    module = sys.modules.get("site_src/hooks/math.py")
+    if module is None:
+        spec = importlib.util.spec_from_file_location("wtwm_math_hook", HOOKS / "math.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return module
+
+
+def is_notebook(page) -> bool:
+    return page.file.src_uri.endswith(".ipynb")
+
+
+def strip_scripts(content: str) -> str:
+    """Drop scripts that fetch from other origins, MathJax's config, and empty-src ones."""
+
+    def keep(match: re.Match) -> str:
+        attrs, body = match.group("attrs"), match.group("body")
+        if "text/x-mathjax-config" in attrs or re.search(r"""\bsrc\s*=\s*["']\s*["']""", attrs):
+            return ""
+        if EXTERNAL.search(attrs) or EXTERNAL.search(body) or "mermaid" in body:
+            return ""
+        return match.group(0)
+
+    content = SCRIPT.sub(keep, content)
+    return LINK_TAG.sub(lambda m: "" if EXTERNAL.search(m.group(0)) else m.group(0), content)
+
+
+def math_items(text: str) -> list[tuple[str, bool, str]]:
+    """(tex, display, source) for each formula in a run of prose text."""
+    items = [(html.unescape(m.group("tex")).strip(), True, m.group(0)) for m in DISPLAY.finditer(text)]
+    rest = DISPLAY.sub(" ", text)
+    items += [(html.unescape(m.group("tex")), False, m.group(0)) for m in INLINE.finditer(rest)]
+    return items
+
+
+def render_math(content: str) -> tuple[str, bool]:
+    """Replace $...$ in prose (never inside pre/code/script/style) with KaTeX HTML."""
+    parts = TOKENS.split(content)
+    depth, prose = 0, []
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag
+            raw = RAW.match(part)
+            if raw and not part.endswith("/>"):
+                depth = max(depth + (-1 if raw.group(1) else 1), 0)
+        elif depth == 0 and "$" in part:
+            prose.append(i)
+    found = {i: math_items(parts[i]) for i in prose}
+    todo = [(tex, display) for items in found.values() for tex, display, _ in items]
+    if not todo:
+        return content, False
+    math = _math_hook()
+    math.render_all(todo)
+    for i, items in found.items():
+        text = parts[i]
+        for tex, display, source in items:
+            text = text.replace(source, math._cache[(tex, display)], 1)
+        parts[i] = text
+    return "".join(parts), True
+
+
+def download_link(page) -> str:
+    """mkdocs-jupyter's include_source copies NAME.ipynb beside the page's index.html."""
+    name = html.escape(Path(page.file.src_uri).name)
+    return (
+        '<p class="wtwm-notebook-download">'
+        f'<a class="md-button" href="{name}" download>Download the notebook (.ipynb)</a>'
+        "Runs in Jupyter with NumPy and matplotlib (and PyTorch where it imports torch).</p>\n"
+    )
+
+
+def stylesheets(page, has_math: bool) -> str:
+    """In the content, not <head>: instant navigation swaps content but prunes <head>."""
+    up = "../" * page.url.count("/")
+    links = [f'<link rel="stylesheet" href="{up}assets/css/notebooks.css">']
+    if has_math:
+        links.append(f'<link rel="stylesheet" href="{_math_hook()._katex_css_url(page)}">')
+    return "\n".join(links) + "\n"
+
+
+def on_page_content(content: str, page, config, files):  # noqa: ARG001 (MkDocs hook signature)
+    if not is_notebook(page):
+        return content
+    content = strip_scripts(content)
+    content, has_math = render_math(content)
+    leftovers = [
+        tag for tag in SCRIPT.findall(content) + LINK_TAG.findall(content)
+        if EXTERNAL.search(tag if isinstance(tag, str) else " ".join(tag))
+    ]  # fmt: skip
+    if leftovers:
+        raise PluginError(f"{page.file.src_uri}: notebook page still loads from another origin")
+    if has_math:
+        page.meta["has_math"] = True
+    return stylesheets(page, has_math) + download_link(page) + content

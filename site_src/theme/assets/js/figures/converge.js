@@ -1,0 +1,70 @@
+// Watch the model find the function: the best regularised run's prediction
+// settling onto the true function, frame by frame, beside its error against the
+// true function. Same play/scrub controller as the hero (lib/plot.js).
+import { loadData } from "../lib/data.js";
+import {
+  axis, captionLine, epochPlayer, extent, figure, fmt, h, padded, scrubPlot, stage, themedPlot,
+  legendColumns, topLegend, vline,
+} from "../lib/plot.js";
+
+const PREFIX = "converge";
+const PREDICTION = 2;
+const MARKER = 1;
+
+export function fitSpec(data, yHat, p) {
+  return {
+    data: [
+      { type: "scatter", mode: "lines", name: "true function", x: data.grid.x, y: data.grid.y_true, line: { color: p.truth, width: 1.5, dash: "dash" }, hoverinfo: "skip" },
+      { type: "scatter", mode: "markers", name: "train", x: data.train.x, y: data.train.y, marker: { symbol: "circle", size: 7, color: p.train }, hoverinfo: "skip" },
+      { type: "scatter", mode: "lines", name: "prediction", x: data.grid.x, y: yHat, line: { color: p.prediction, width: 3 }, hoverinfo: "skip" },
+    ],
+    layout: {
+      xaxis: axis.linear("x", padded(extent(data.grid.x), 0.02)),
+      yaxis: axis.linear("y", padded(extent(data.train.y, data.grid.y_true), 0.15)),
+      legend: legendColumns(3), margin: { t: 40 },
+    },
+  };
+}
+
+export function errorSpec(converge, i, p) {
+  const [lo, hi] = extent(converge.error);
+  return {
+    data: [
+      { type: "scatter", mode: "lines", name: "error vs true function", x: converge.epoch, y: converge.error, line: { color: p.prediction, width: 2 }, hovertemplate: "epoch %{x}: error %{y:.3g}<extra></extra>" },
+      { type: "scatter", mode: "markers", name: "now", showlegend: false, x: [converge.epoch[i]], y: [converge.error[i]], marker: { size: 10, color: p.accent }, hoverinfo: "skip" },
+    ],
+    layout: {
+      xaxis: axis.epoch(converge.epoch.at(-1)),
+      yaxis: axis.log("error (log)", [lo / 1.6, hi * 1.6]),
+      legend: topLegend, margin: { t: 40 }, dragmode: false, hovermode: "x",
+      shapes: [vline(converge.epoch[i], p.muted, "solid")],
+    },
+  };
+}
+
+export const mount = figure(async (el, d) => {
+  const { data } = await loadData("regularisers");
+  const { converge } = data;
+
+  const live = stage(el);
+  const fitBox = h("div", { class: "wtwm-plot wtwm-converge-fit", role: "img", "aria-label": "The regularised network's prediction and the true function at the selected epoch" });
+  const errorBox = h("div", { class: "wtwm-plot wtwm-converge-error", role: "img", "aria-label": "Error against the true function per epoch, log scale; click or drag to choose an epoch" });
+  const say = captionLine(el);
+  let ready = false; // the controls exist before the plots do
+  const epochs = epochPlayer({ el, prefix: PREFIX, section: "find-the-function", epochs: converge.epoch, onFrame: () => ready && paint(), d });
+  live.append(epochs.root, h("div", { class: "wtwm-pair" }, fitBox, errorBox));
+
+  const fit = await themedPlot(fitBox, (p) => fitSpec(data, converge.y_hat[epochs.index()], p), d);
+  const error = await themedPlot(errorBox, (p) => errorSpec(converge, epochs.index(), p), d);
+  scrubPlot(errorBox, epochs.seekEpoch, d);
+
+  function paint() {
+    const i = epochs.index();
+    const epoch = converge.epoch[i];
+    fit.restyle({ y: [converge.y_hat[i]] }, [PREDICTION]);
+    error.update({ x: [[epoch]], y: [[converge.error[i]]] }, { "shapes[0].x0": epoch, "shapes[0].x1": epoch }, [MARKER]);
+    say(`Now showing epoch ${epoch}: error against the true function ${fmt(converge.error[i])} (it starts at ${fmt(converge.error[0])} and ends at ${fmt(converge.error.at(-1))}).`);
+  }
+  ready = true;
+  paint();
+});

@@ -1,0 +1,90 @@
+// Try it before you read it: the over-large MLP fitting noisy data, epoch by epoch,
+// beside its train/validation loss. The slider, play and the loss chart all move
+// one shared frame index; each frame restyles the prediction trace and the
+// loss-chart marker only.
+import { loadData } from "../lib/data.js";
+import {
+  axis, captionLine, epochPlayer, extent, figure, fmt, h, nearestIndex, padded, scrubPlot, stage,
+  legendColumns, themedPlot, topLegend, vline,
+} from "../lib/plot.js";
+
+const PREFIX = "hero";
+const PREDICTION = 3; // trace index of the moving prediction in the fit chart
+const MARKER = 2; // trace index of the current-epoch markers in the loss chart
+
+export function fitSpec(data, yHat, p) {
+  const points = (set, symbol, color, name) => ({
+    type: "scatter", mode: "markers", name, x: set.x, y: set.y, hovertemplate: "x %{x:.2f}<br>y %{y:.2f}<extra></extra>",
+    marker: { symbol, color, size: 8, line: { color, width: 2 } },
+  });
+  return {
+    data: [
+      { type: "scatter", mode: "lines", name: "true function", x: data.grid.x, y: data.grid.y_true, line: { color: p.truth, width: 1.5, dash: "dash" }, hoverinfo: "skip" },
+      points(data.train, "circle", p.train, "train"),
+      points(data.val, "square-open", p.val, "validation"),
+      { type: "scatter", mode: "lines", name: "prediction", x: data.grid.x, y: yHat, line: { color: p.prediction, width: 3 }, hoverinfo: "skip" },
+    ],
+    layout: {
+      xaxis: axis.linear("x", padded(extent(data.grid.x), 0.02)),
+      yaxis: axis.linear("y", padded(extent(data.train.y, data.val.y, data.grid.y_true), 0.15)),
+      legend: legendColumns(2), margin: { t: 56 }, hovermode: "closest",
+    },
+  };
+}
+
+export function lossSpec(data, epoch, at, p) {
+  const { curves } = data;
+  const [lo, hi] = extent(curves.train_loss, curves.val_loss);
+  return {
+    data: [
+      { type: "scatter", mode: "lines", name: "train loss", x: curves.epoch, y: curves.train_loss, line: { color: p.train, width: 2 } },
+      { type: "scatter", mode: "lines", name: "validation loss", x: curves.epoch, y: curves.val_loss, line: { color: p.val, width: 2, dash: "dash" } },
+      { type: "scatter", mode: "markers", name: "current epoch", showlegend: false, hoverinfo: "skip", x: [epoch, epoch], y: at,
+        marker: { size: 10, symbol: ["circle", "square-open"], color: [p.train, p.val], line: { width: 2, color: [p.train, p.val] } } },
+    ],
+    layout: {
+      xaxis: axis.epoch(curves.epoch.at(-1)),
+      yaxis: axis.log("MSE loss (log)", [lo / 1.6, hi * 1.6]),
+      legend: topLegend, margin: { t: 56 }, dragmode: false, hovermode: "x",
+      shapes: [vline(epoch, p.muted, "solid"), vline(data.best_epoch, p.accent, "dot")],
+      annotations: [{ x: data.best_epoch, y: 1, xref: "x", yref: "paper", xanchor: "left", yanchor: "top", showarrow: false,
+        text: "memorising from here →", font: { color: p.accent, size: 12 } }],
+    },
+  };
+}
+
+export const mount = figure(async (el, d) => {
+  const { data } = await loadData("overfit");
+  const { frames, curves } = data;
+  const lossIndex = frames.epoch.map((e) => nearestIndex(curves.epoch, e));
+  const lossAt = (i) => [curves.train_loss[lossIndex[i]], curves.val_loss[lossIndex[i]]];
+
+  const live = stage(el);
+  const fitBox = h("div", { class: "wtwm-plot wtwm-hero-fit", role: "img", "aria-label": "Training and validation points, the true function and the network's prediction at the selected epoch" });
+  const lossBox = h("div", { class: "wtwm-plot wtwm-hero-loss", role: "img", "aria-label": "Training and validation loss per epoch on a log scale; click or drag to choose an epoch" });
+  const say = captionLine(el);
+  let ready = false; // the controls exist before the plots do
+  const epochs = epochPlayer({ el, prefix: PREFIX, section: "try-it", epochs: frames.epoch, onFrame: () => ready && paint(), d });
+  live.append(epochs.root, h("div", { class: "wtwm-pair wtwm-hero-charts" }, fitBox, lossBox));
+
+  const fit = await themedPlot(fitBox, (p) => fitSpec(data, frames.y_hat[epochs.index()], p), d);
+  const loss = await themedPlot(lossBox, (p) => lossSpec(data, frames.epoch[epochs.index()], lossAt(epochs.index()), p), d);
+  scrubPlot(lossBox, epochs.seekEpoch, d);
+
+  function paint() {
+    const i = epochs.index();
+    const epoch = frames.epoch[i];
+    const [train, val] = lossAt(i);
+    fit.restyle({ y: [frames.y_hat[i]] }, [PREDICTION]);
+    loss.update({ x: [[epoch, epoch]], y: [[train, val]] }, { "shapes[0].x0": epoch, "shapes[0].x1": epoch }, [MARKER]);
+    say(`Now showing epoch ${epoch}: training loss ${fmt(train)}, validation loss ${fmt(val)}; ${phase(epoch, data.best_epoch)}.`);
+  }
+  ready = true;
+  paint();
+});
+
+function phase(epoch, best) {
+  if (epoch < best) return `validation loss is still falling (it is lowest at epoch ${best})`;
+  if (epoch === best) return "validation loss is at its lowest";
+  return `validation loss has been rising since epoch ${best}: the network is memorising the noise`;
+}

@@ -1,0 +1,239 @@
+// Three knobs that fix overfitting: early stopping, weight decay and dropout pick
+// one precomputed run; its fit, curves and per-layer weight norms are drawn
+// against the unregularised baseline, with a summary table and the PyTorch loop
+// for that setting.
+import { loadData } from "../lib/data.js";
+import {
+  axis, button, captionLine, extent, figure, fmt, h, legendColumns, padded, stage, stateButtons,
+  themedPlot, topLegend, vline,
+} from "../lib/plot.js";
+import { copyText, readState } from "../lib/url-state.js";
+
+const PREFIX = "knobs";
+const same = (a, b) => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b));
+
+export function findRun(data, knobs) {
+  return data.runs.find((run) => run.early_stopping === knobs.early_stopping
+    && same(run.weight_decay, knobs.weight_decay) && same(run.dropout, knobs.dropout)) ?? null;
+}
+
+// A float as Python writes it (repr), so the code panel is valid, copyable Python.
+export function pyFloat(value) {
+  if (Number.isInteger(value)) return `${value}.0`;
+  if (Math.abs(value) < 1e-4) {
+    const [mantissa, power] = value.toExponential().split("e");
+    return `${mantissa}e-${power.slice(1).padStart(2, "0")}`;
+  }
+  return String(value);
+}
+
+export function codeFor(knobs, config) {
+  const lines = [
+    `# make_mlp puts nn.Dropout(p=${pyFloat(knobs.dropout)}) after each hidden layer`,
+    `model = make_mlp(hidden_layers=${config.hidden_layers}, width=${config.width}, dropout=${pyFloat(knobs.dropout)})`,
+    `optimizer = torch.optim.Adam(model.parameters(), lr=${pyFloat(config.lr)}, weight_decay=${pyFloat(knobs.weight_decay)})`,
+    "loss_fn = torch.nn.MSELoss()",
+  ];
+  if (knobs.early_stopping) lines.push(`best_val, best_state, waited, patience = float("inf"), None, 0, ${config.patience}`);
+  lines.push(
+    "",
+    `for epoch in range(${config.epochs}):`,
+    "    model.train()                      # dropout on",
+    "    pred = model(x_train)",
+    "    loss = loss_fn(pred, y_train)",
+    "    optimizer.zero_grad()",
+    "    loss.backward()",
+    "    optimizer.step()",
+  );
+  if (knobs.early_stopping) {
+    lines.push(
+      "    model.eval()                       # dropout off to measure",
+      "    with torch.no_grad():",
+      "        val_loss = loss_fn(model(x_val), y_val).item()",
+      "    if val_loss < best_val:            # early stopping",
+      "        best_val, best_state, waited = val_loss, copy.deepcopy(model.state_dict()), 0",
+      "    else:",
+      "        waited += 1",
+      "        if waited >= patience:",
+      "            break",
+      "model.load_state_dict(best_state)      # back to the best epoch",
+    );
+  }
+  return lines.join("\n");
+}
+
+function fitSpec(data, run, base, p) {
+  const points = data.val ? [data.train, data.val] : [data.train];
+  return {
+    data: [
+      { type: "scatter", mode: "lines", name: "true function", x: data.grid.x, y: data.grid.y_true, line: { color: p.truth, width: 1.5, dash: "dash" }, hoverinfo: "skip" },
+      { type: "scatter", mode: "markers", name: "train", x: data.train.x, y: data.train.y, marker: { symbol: "circle", size: 7, color: p.train }, hoverinfo: "skip" },
+      { type: "scatter", mode: "markers", name: "validation", visible: Boolean(data.val), x: data.val?.x ?? [], y: data.val?.y ?? [],
+        marker: { symbol: "square-open", size: 6, color: p.val, line: { width: 1.5, color: p.val } }, hoverinfo: "skip" },
+      { type: "scatter", mode: "lines", name: "baseline", x: data.grid.x, y: base.y_hat, line: { color: p.muted, width: 2, dash: "dot" }, hoverinfo: "skip" },
+      { type: "scatter", mode: "lines", name: "this run", visible: Boolean(run), x: data.grid.x, y: run?.y_hat ?? [], line: { color: p.prediction, width: 3 }, hoverinfo: "skip" },
+    ],
+    layout: {
+      xaxis: axis.linear("x", padded(extent(data.grid.x), 0.02)),
+      yaxis: axis.linear("y", padded(extent(...points.map((set) => set.y), data.grid.y_true), 0.15)),
+      legend: legendColumns(3), margin: { t: 64 },
+    },
+  };
+}
+
+function curvesSpec(data, run, base, p) {
+  const line = (r, key, color, dash, width, name) => ({ type: "scatter", mode: "lines", name, visible: Boolean(r), x: r?.epoch ?? [], y: r?.[key] ?? [],
+    line: { color, dash, width }, hovertemplate: `${name}: %{y:.3g}, epoch %{x}<extra></extra>` });
+  const [lo, hi] = extent(...data.runs.flatMap((r) => [r.train_loss, r.val_loss]));
+  const stop = run?.early_stopping && run.summary.stopped_epoch != null;
+  return {
+    data: [
+      line(base, "train_loss", p.muted, "dot", 1.5, "train, baseline"),
+      line(base, "val_loss", p.muted, "dash", 1.5, "validation, baseline"),
+      line(run, "train_loss", p.train, "solid", 2.5, "train, this run"),
+      line(run, "val_loss", p.val, "dash", 2.5, "validation, this run"),
+    ],
+    layout: {
+      xaxis: axis.epoch(Math.max(...data.runs.map((r) => r.epoch.at(-1)))),
+      yaxis: axis.log("MSE loss (log)", [lo / 1.6, hi * 1.6]),
+      legend: topLegend, margin: { t: 64 }, hovermode: "x",
+      shapes: stop ? [vline(run.summary.stopped_epoch, p.accent, "dot")] : [],
+      annotations: stop ? [{ x: run.summary.stopped_epoch, y: 1, xref: "x", yref: "paper", xanchor: "right", yanchor: "top", showarrow: false,
+        text: `stopped, epoch ${run.summary.stopped_epoch} `, font: { color: p.accent, size: 12 } }] : [],
+    },
+  };
+}
+
+const lastNorms = (r) => r.weight_norms.layers.at(-1);
+
+function normsSpec(run, base, p) {
+  const names = lastNorms(base).map((_, i, all) => (i === all.length - 1 ? "out" : `W${i + 1}`));
+  return {
+    data: [
+      { type: "bar", name: "baseline", x: names, y: lastNorms(base), marker: { color: "rgba(0,0,0,0)", line: { color: p.muted, width: 2 } } },
+      { type: "bar", name: "this run", visible: Boolean(run), x: names, y: run ? lastNorms(run) : [], marker: { color: p.prediction } },
+    ],
+    layout: {
+      barmode: "group", xaxis: { title: { text: "layer (input to output)" }, fixedrange: true }, yaxis: axis.linear("‖W‖ (Frobenius)"),
+      legend: topLegend, margin: { t: 40 }, hovermode: "x",
+    },
+  };
+}
+
+const ROWS = [
+  ["best validation loss", (s) => fmt(s.best_val_loss)],
+  ["final validation loss", (s) => fmt(s.final_val_loss)],
+  ["train/val gap", (s) => fmt(s.train_val_gap)],
+  ["best epoch", (s) => String(s.best_epoch)],
+];
+
+function table() {
+  const body = h("tbody");
+  const cells = ROWS.map(([label]) => {
+    const mine = h("td");
+    const theirs = h("td");
+    body.append(h("tr", {}, h("th", { scope: "row", text: label }), mine, theirs));
+    return [mine, theirs];
+  });
+  const node = h("table", { class: "wtwm-knobs-table" },
+    h("caption", { class: "wtwm-visually-hidden", text: "This run against the baseline (no regularisation)" }),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "" }), h("th", { scope: "col", text: "this run" }), h("th", { scope: "col", text: "baseline" }))),
+    body);
+  const fill = (run, base) => ROWS.forEach(([, value], i) => {
+    cells[i][0].textContent = run ? value(run.summary) : "—";
+    cells[i][1].textContent = value(base.summary);
+  });
+  return { node, fill };
+}
+
+function select(id, label, values, value, text) {
+  const input = h("select", { id }, ...values.map((v) => h("option", { value: String(v), selected: same(v, value), text: text(v) })));
+  return { root: h("div", { class: "wtwm-field" }, h("label", { for: id, text: label }), input), input };
+}
+
+export function describe(knobs, run, base) {
+  const setting = `early stopping ${knobs.early_stopping ? "on" : "off"}, weight decay ${fmt(knobs.weight_decay)}, dropout ${fmt(knobs.dropout)}`;
+  if (!run) return `No run was precomputed for ${setting}; only the unregularised baseline is shown.`;
+  return `Showing ${setting}: best validation loss ${fmt(run.summary.best_val_loss)} (no regularisation: ${fmt(base.summary.best_val_loss)}), final validation loss ${fmt(run.summary.final_val_loss)} (${fmt(base.summary.final_val_loss)}), train/val gap ${fmt(run.summary.train_val_gap)} (${fmt(base.summary.train_val_gap)}).`;
+}
+
+function initialKnobs(data, fallback) {
+  const url = readState(PREFIX);
+  const pick = (values, raw, otherwise) => values.find((v) => raw !== undefined && same(v, Number(raw))) ?? otherwise;
+  return {
+    early_stopping: url.es === undefined ? fallback.early_stopping : url.es === "1",
+    weight_decay: pick(data.knobs.weight_decay, url.wd, fallback.weight_decay),
+    dropout: pick(data.knobs.dropout, url.p, fallback.dropout),
+  };
+}
+
+export const mount = figure(async (el, d) => {
+  const file = await loadData("regularisers");
+  const { data } = file;
+  const byId = (id) => data.runs.find((r) => r.id === id);
+  const base = byId(data.baseline_id);
+  const best = byId(data.best_id) ?? base;
+  const defaults = { early_stopping: best.early_stopping, weight_decay: best.weight_decay, dropout: best.dropout };
+  let knobs = initialKnobs(data, defaults);
+  let run = findRun(data, knobs);
+
+  const live = stage(el);
+  const say = captionLine(el, { live: true });
+  const stopping = h("input", { type: "checkbox", id: `${PREFIX}-es`, checked: knobs.early_stopping });
+  const decay = select(`${PREFIX}-wd`, "Weight decay", data.knobs.weight_decay, knobs.weight_decay, (v) => (v === 0 ? "0 (off)" : fmt(v)));
+  const dropout = select(`${PREFIX}-p`, "Dropout p", data.knobs.dropout, knobs.dropout, (v) => (v === 0 ? "0 (off)" : fmt(v)));
+  const buttons = stateButtons({ el, prefix: PREFIX, section: "three-knobs", d, getState, reset: () => set(defaults) });
+  const missing = h("p", { class: "wtwm-status", role: "status" });
+  const plots = ["fit", "curves", "norms"].map((name) => h("div", { class: `wtwm-plot wtwm-knobs-${name}`, role: "img",
+    "aria-label": { fit: "Prediction of this setting and of the unregularised network against the true function", curves: "Train and validation loss per epoch, this setting against no regularisation, log scale", norms: "Norm of each layer's weight matrix at the end of training, this setting against no regularisation" }[name] }));
+  const summary = table();
+  const code = h("code", { class: "language-python" });
+  const copy = button("Copy code", { "aria-label": "Copy the training loop for this setting" });
+  const copied = h("span", { class: "wtwm-status", role: "status" });
+  live.append(
+    h("div", { class: "wtwm-controls" },
+      h("div", { class: "wtwm-knob-fields" },
+        h("div", { class: "wtwm-field wtwm-field-check" }, stopping, h("label", { for: stopping.id, text: ` Early stopping (patience ${data.patience})` })),
+        decay.root, dropout.root),
+      buttons.root),
+    missing,
+    h("div", { class: "wtwm-pair" }, plots[0], plots[1]),
+    h("div", { class: "wtwm-pair" }, plots[2], h("div", { class: "wtwm-knobs-side" }, summary.node)),
+    h("div", { class: "wtwm-knobs-code" }, h("div", { class: "wtwm-knobs-code-bar" }, h("span", { text: "The loop for this setting (PyTorch)" }), copy, copied), h("pre", {}, code)),
+  );
+
+  const specs = [fitSpec, curvesSpec, (_, r, b, p) => normsSpec(r, b, p)];
+  const drawn = [];
+  for (const [i, box] of plots.entries()) drawn.push(await themedPlot(box, (p) => specs[i](data, run, base, p), d));
+
+  function getState() {
+    const out = {};
+    if (knobs.early_stopping !== defaults.early_stopping) out.es = knobs.early_stopping ? 1 : 0;
+    if (!same(knobs.weight_decay, defaults.weight_decay)) out.wd = knobs.weight_decay;
+    if (!same(knobs.dropout, defaults.dropout)) out.p = knobs.dropout;
+    return out;
+  }
+  function show() {
+    summary.fill(run, base);
+    missing.textContent = run ? "" : "This combination was not precomputed: only the baseline is shown.";
+    code.textContent = codeFor(knobs, { ...file.config, patience: data.patience });
+    say(describe(knobs, run, base));
+  }
+  function set(next) {
+    knobs = { ...knobs, ...next };
+    run = findRun(data, knobs);
+    stopping.checked = knobs.early_stopping;
+    decay.input.value = String(data.knobs.weight_decay.find((v) => same(v, knobs.weight_decay)));
+    dropout.input.value = String(data.knobs.dropout.find((v) => same(v, knobs.dropout)));
+    for (const plot of drawn) plot.redraw();
+    show();
+    buttons.save();
+  }
+  d.on(stopping, "change", () => set({ early_stopping: stopping.checked }));
+  d.on(decay.input, "change", () => set({ weight_decay: Number(decay.input.value) }));
+  d.on(dropout.input, "change", () => set({ dropout: Number(dropout.input.value) }));
+  d.on(copy, "click", async () => {
+    copied.textContent = (await copyText(code.textContent)) ? "Copied." : "Select the code and copy it.";
+  });
+  show();
+});

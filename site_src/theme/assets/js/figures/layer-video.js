@@ -1,0 +1,108 @@
+// The layer forward-pass explainer: one recording per theme. The static page shows
+// the poster and a link to each recording; this upgrades it to a <video> that loads
+// only the recording for the current theme and switches when the reader toggles it.
+// State in the URL: ?video.t=12.5 starts the video at 12.5 s.
+import { currentScheme, onSchemeChange } from "../lib/theme.js";
+import { clearState, copyText, linkTo, readState } from "../lib/url-state.js";
+
+const PREFIX = "video";
+const SECTION = "video-layer-forward";
+
+// The recordings' addresses come from the page's own links (MkDocs checks those
+// at build time); each poster sits beside its recording as .png.
+function sources(el) {
+  const byScheme = {};
+  for (const link of el.querySelectorAll("a.wtwm-layer-video-open[data-theme]")) {
+    byScheme[link.dataset.theme] = { video: link.href, poster: link.href.replace(/\.mp4$/, ".png") };
+  }
+  const captions = el.querySelector("a.wtwm-layer-video-captions");
+  return { byScheme, captions: captions ? captions.href : null };
+}
+
+function startTime() {
+  const t = Number.parseFloat(readState(PREFIX).t);
+  return Number.isFinite(t) && t > 0 ? t : 0;
+}
+
+function buildPlayer({ captions }) {
+  const video = document.createElement("video");
+  video.className = "wtwm-layer-video-player";
+  video.controls = true;
+  video.preload = "metadata"; // only the current theme's recording, and only its header
+  video.playsInline = true;
+  video.width = 640;
+  video.height = 360;
+  video.setAttribute("aria-label", "Explainer video: one neuron's forward pass (no sound, captions on)");
+  if (captions) {
+    const track = document.createElement("track");
+    Object.assign(track, { kind: "captions", srclang: "en", label: "English", src: captions, default: true });
+    video.append(track);
+  }
+  return video;
+}
+
+function buildControls() {
+  const controls = document.createElement("div");
+  controls.className = "wtwm-controls";
+  controls.innerHTML = `
+    <button type="button" data-action="copy">Copy link to this moment</button>
+    <button type="button" data-action="reset">Reset</button>
+    <span class="wtwm-status" role="status" aria-live="polite"></span>`;
+  return controls;
+}
+
+export function mount(el) {
+  const { byScheme, captions } = sources(el);
+  if (!byScheme.light || !byScheme.dark) throw new Error("recording links are missing");
+  const stage = el.querySelector(".wtwm-layer-video-stage");
+  const still = stage.querySelector("picture, img");
+  el.querySelectorAll(".wtwm-layer-video-player, .wtwm-layer-video-stage + .wtwm-controls").forEach((n) => n.remove());
+
+  const video = buildPlayer({ captions });
+  const controls = buildControls();
+  const status = controls.querySelector(".wtwm-status");
+  const events = new AbortController();
+  const on = (target, type, handler) => target.addEventListener(type, handler, { signal: events.signal });
+  let pending = { time: startTime(), play: false }; // applied once the new source has loaded
+
+  function show(scheme) {
+    if (video.dataset.scheme === scheme) return;
+    if (video.dataset.scheme) pending = { time: video.currentTime, play: !video.paused && !video.ended };
+    video.dataset.scheme = scheme;
+    video.poster = byScheme[scheme].poster;
+    video.src = byScheme[scheme].video;
+  }
+
+  on(video, "loadedmetadata", () => {
+    if (pending.time > 0) video.currentTime = Math.min(pending.time, video.duration || pending.time);
+    if (pending.play) video.play().catch(() => {}); // the reader pressed play before: keep playing
+    pending = { time: 0, play: false };
+  });
+  on(controls, "click", async (event) => {
+    const action = event.target.closest("button")?.dataset.action;
+    if (action === "copy") {
+      const t = Math.round(video.currentTime * 10) / 10;
+      const url = linkTo(PREFIX, t > 0 ? { t } : {}, SECTION);
+      status.textContent = (await copyText(url)) ? "Link copied." : `Copy this link: ${url}`;
+    } else if (action === "reset") {
+      video.pause();
+      video.currentTime = 0;
+      clearState(PREFIX);
+      status.textContent = "Back to the start.";
+    }
+  });
+
+  show(currentScheme());
+  if (still) still.replaceWith(video);
+  else stage.append(video);
+  stage.after(controls);
+  const unsubscribe = onSchemeChange(show);
+
+  return () => {
+    unsubscribe();
+    events.abort();
+    video.pause();
+    video.removeAttribute("src"); // let the browser drop the media pipeline
+    video.load();
+  };
+}

@@ -1,0 +1,224 @@
+// "The loss landscape": fix b, pick a start w0 and a learning rate, and step, play
+// or restart gradient descent on w. Every number comes from
+// site_src/widgets/loss_landscape.py in Pyodide (descent, divergence, the critical
+// rate, the regime); this file wires the controls and draws two views of it.
+import { loadData } from "../lib/data.js";
+import { callPython, PythonError, startPythonWhenNear } from "../lib/python.js";
+import { liveUpdate, numberControl, numberOr, pythonStatus } from "../lib/controls.js";
+import { axis, button, figure, fmt, h, stage, stateButtons, themedPlot, toggle, topLegend } from "../lib/plot.js";
+import { prefersReducedMotion } from "../lib/site.js";
+import { readState } from "../lib/url-state.js";
+
+const PREFIX = "landscape";
+const NUMBERS = ["b", "w0", "lr"];
+const STEP_MS = 400;
+
+function stateFromUrl(initial) {
+  const url = readState(PREFIX);
+  const state = { ...initial.defaults };
+  for (const name of [...NUMBERS, "steps"]) state[name] = numberOr(url[name], initial.inputs[name], state[name]);
+  state.steps = Math.round(state.steps);
+  return state;
+}
+
+function sliceSpec(r, p) {
+  return {
+    data: [
+      { type: "scatter", mode: "lines", name: `L(w) at b = ${fmt(r.b)}`, x: r.curve.w, y: r.curve.loss,
+        line: { color: p.train, width: 2.5 }, hovertemplate: "w %{x:.3g}, loss %{y:.3g}<extra></extra>" },
+      { type: "scatter", mode: "lines+markers", name: "descent steps", x: r.path.w, y: r.path.loss,
+        line: { color: p.val, width: 1.5 }, marker: { color: p.val, size: 7 },
+        customdata: r.path.step, hovertemplate: "step %{customdata}: w %{x:.3g}, loss %{y:.3g}<extra></extra>" },
+      { type: "scatter", mode: "lines", name: `tangent, slope ${fmt(r.current.grad)}`, x: r.tangent.w, y: r.tangent.loss,
+        line: { color: p.accent, width: 3, dash: "dash" }, hoverinfo: "skip" },
+      { type: "scatter", mode: "markers", name: "lowest point of the slice", x: [r.slice_min.w], y: [r.slice_min.loss],
+        marker: { symbol: "diamond", size: 11, color: p.good, line: { color: p.background, width: 1 } },
+        hovertemplate: "lowest: w %{x:.3g}, loss %{y:.3g}<extra></extra>" },
+    ],
+    layout: {
+      xaxis: axis.linear("w", r.view.w), yaxis: axis.linear(`loss L(w, b = ${fmt(r.b)})`, r.view.loss),
+      legend: topLegend, margin: { t: 96 }, hovermode: "closest", uirevision: "slice",
+    },
+  };
+}
+
+function surfaceSpec(surface, r, inputs, p, scheme) {
+  const dark = scheme === "dark";
+  return {
+    data: [
+      { type: "contour", name: "loss", x: surface.w, y: surface.b, z: surface.loss, showscale: false, ncontours: 18,
+        colorscale: [[0, dark ? "#16324a" : "#e8f1fb"], [1, p.background]], reversescale: false,
+        contours: { coloring: "heatmap" }, line: { color: p.muted, width: 0.6 },
+        hovertemplate: "w %{x:.3g}, b %{y:.3g}: loss %{z:.3g}<extra></extra>" },
+      { type: "scatter", mode: "lines", name: `slice b = ${fmt(r.b)}`, x: [inputs.w0.min, inputs.w0.max], y: [r.b, r.b],
+        line: { color: p.accent, width: 2, dash: "dash" }, hoverinfo: "skip" },
+      { type: "scatter", mode: "lines+markers", name: "descent steps", x: r.path.w, y: r.path.w.map(() => r.b),
+        line: { color: p.val, width: 1.5 }, marker: { color: p.val, size: 7 }, customdata: r.path.step,
+        hovertemplate: "step %{customdata}: w %{x:.3g}<extra></extra>" },
+      { type: "scatter", mode: "markers", name: "lowest point overall", x: [surface.best.w], y: [surface.best.b],
+        marker: { symbol: "star", size: 15, color: p.good, line: { color: p.background, width: 1 } },
+        hovertemplate: "lowest: w %{x:.3g}, b %{y:.3g}<extra></extra>" },
+    ],
+    layout: {
+      xaxis: axis.linear("w", [inputs.w0.min, inputs.w0.max]), yaxis: axis.linear("b", [inputs.b.min, inputs.b.max]),
+      legend: topLegend, margin: { t: 96 }, hovermode: "closest", uirevision: "surface",
+    },
+  };
+}
+
+function logTable() {
+  const body = h("tbody");
+  const root = h("div", { class: "wtwm-landscape-log", tabindex: "0", role: "region", "aria-label": "Descent steps, newest first" },
+    h("table", {}, h("thead", {}, h("tr", {}, ...["step", "w", "loss", "dL/dw"].map((t) => h("th", { scope: "col", text: t })))), body));
+  return {
+    root,
+    show(path) {
+      const rows = [];
+      for (let i = path.step.length - 1; i >= 0; i -= 1) {
+        rows.push(h("tr", {}, h("td", { text: path.step[i] }), h("td", { text: fmt(path.w[i], 4) }),
+          h("td", { text: fmt(path.loss[i], 4) }), h("td", { text: fmt(path.grad[i], 4) })));
+      }
+      body.replaceChildren(...rows);
+    },
+  };
+}
+
+export const mount = figure(async (el, d) => {
+  const initial = JSON.parse(el.querySelector(".wtwm-initial-state").dataset.state);
+  const { inputs, defaults, surface } = initial;
+  const maxSteps = inputs.steps.max;
+  const state = stateFromUrl(initial);
+  let shown = initial.result;
+  let live = false;
+  let failed = false;
+  let playing = false;
+  let timer = 0;
+  d.add(() => clearTimeout(timer));
+  const data = loadData(initial.data).then((file) => ({ x: file.data.x, y: file.data.y }));
+  data.catch(() => {}); // reported by the first computation that needs it
+
+  const host = stage(el);
+  const controls = NUMBERS.map((name) => numberControl({
+    name, ...inputs[name], value: state[name], d, onChange: (value) => change({ [name]: value }),
+  }));
+  const stepButton = button("Step", { "aria-label": "Take one gradient-descent step" });
+  const playButton = button("Play", { class: "wtwm-play", "aria-label": "Play gradient descent", "aria-pressed": "false" });
+  const restartButton = button("Restart", { "aria-label": "Restart descent from w0 (step 0)" });
+  d.on(stepButton, "click", () => { pause(); change({ steps: Math.min(maxSteps, state.steps + 1) }); });
+  d.on(playButton, "click", () => (playing ? pause() : play()));
+  d.on(restartButton, "click", () => { pause(); change({ steps: 0 }); });
+  const stepInfo = h("span", { class: "wtwm-landscape-step" });
+  const regime = h("p", { class: "wtwm-readout__line" });
+  const current = h("p", { class: "wtwm-readout__line" });
+  const event = h("p", { class: "wtwm-landscape-event", role: "status" });
+  const note = h("p", { class: "wtwm-widget-note", "aria-live": "polite" });
+  const log = logTable();
+  const sliceBox = h("div", { class: "wtwm-plot", role: "img" });
+  const surfaceBox = h("div", { class: "wtwm-plot", role: "img" });
+  const buttons = stateButtons({
+    el, prefix: PREFIX, section: "loss-landscape", d,
+    getState: () => Object.fromEntries(Object.entries(state).filter(([k, v]) => v !== defaults[k])),
+    reset: () => { pause(); change(defaults, { syncControls: true }); },
+  });
+  const statusLine = h("div");
+  host.append(statusLine,
+    h("div", { class: "wtwm-controls wtwm-widget-controls" }, ...controls.map((c) => c.root)),
+    h("div", { class: "wtwm-landscape-actions" }, stepButton, playButton, restartButton, stepInfo),
+    h("div", { class: "wtwm-readout" }, regime, current), event, note,
+    h("div", { class: "wtwm-pair" }, sliceBox, surfaceBox), log.root, buttons.root);
+
+  const slicePlot = await themedPlot(sliceBox, (p) => sliceSpec(shown, p), d);
+  const surfacePlot = await themedPlot(surfaceBox, (p, scheme) => surfaceSpec(surface, shown, inputs, p, scheme), d);
+  const update = liveUpdate({
+    d,
+    compute: async (request) => callPython("loss_landscape", "descend", { ...(await data), ...request }),
+    draw: (result, request) => {
+      shown = result;
+      live = true;
+      draw(matches(request));
+    },
+    fail: (error) => {
+      pause();
+      if (error instanceof PythonError) note.textContent = `Python refused this input: ${error.message}`;
+      else if (!failed) note.textContent = `This widget could not compute: ${error.message}`;
+    },
+  });
+
+  function matches(values) {
+    return [...NUMBERS, "steps"].every((key) => state[key] === values[key]);
+  }
+  function draw(isCurrent = true) {
+    const r = shown;
+    stepInfo.textContent = `step ${r.steps_taken} of at most ${maxSteps}`;
+    regime.textContent = `α = ${fmt(r.lr)} is ${fmt(r.ratio, 2)} × the critical rate ${fmt(r.critical_lr)} (= 2 / curvature ${fmt(r.curvature)}). ${r.regime.text}.`;
+    current.textContent = `Step ${r.steps_taken}: w = ${fmt(r.current.w, 4)}, loss = ${fmt(r.current.loss, 4)}, dL/dw = ${fmt(r.current.grad, 4)}.`;
+    event.textContent = r.event?.text ?? "";
+    event.dataset.kind = r.event?.name ?? "";
+    note.textContent = live ? "Computed by NumPy in your browser." : "";
+    log.show(r.path);
+    slicePlot.redraw();
+    surfacePlot.redraw();
+    sliceBox.setAttribute("aria-label", `Loss parabola at b = ${fmt(r.b)} with ${r.steps_taken} descent steps from w0 = ${fmt(r.w0)}; now w = ${fmt(r.current.w)}, loss ${fmt(r.current.loss)}.`);
+    surfaceBox.setAttribute("aria-label", `Contour map of the loss over w and b; the slice b = ${fmt(r.b)} and the descent path on it; the lowest point is at w = ${fmt(surface.best.w)}, b = ${fmt(surface.best.b)}.`);
+    stepButton.disabled = r.done || failed;
+    el.classList.toggle("wtwm-widget--pending", !isCurrent);
+    el.dataset.live = String(live);
+    el.dataset.renders = String(Number(el.dataset.renders ?? 0) + 1);
+    el.dispatchEvent(new CustomEvent("wtwm:drawn"));
+    if (playing && isCurrent) {
+      if (r.done) pause();
+      else timer = setTimeout(() => change({ steps: state.steps + 1 }), STEP_MS);
+    }
+  }
+  function change(values, { syncControls = false } = {}) {
+    Object.assign(state, values);
+    if (syncControls) controls.forEach((control, i) => control.set(state[NUMBERS[i]]));
+    if (failed) return;
+    el.classList.add("wtwm-widget--pending");
+    buttons.save();
+    update(state);
+  }
+  // Play is a step every STEP_MS, and only when pressed. With reduced motion it
+  // does not animate: it jumps to the last step at once.
+  function play() {
+    if (failed) return;
+    const from = shown.done ? 0 : state.steps;
+    if (prefersReducedMotion()) {
+      change({ steps: maxSteps });
+      return;
+    }
+    playing = true;
+    toggle(playButton, true);
+    playButton.textContent = "Pause";
+    playButton.setAttribute("aria-label", "Pause gradient descent");
+    change({ steps: from + 1 });
+  }
+  function pause() {
+    playing = false;
+    clearTimeout(timer);
+    toggle(playButton, false);
+    playButton.textContent = "Play";
+    playButton.setAttribute("aria-label", "Play gradient descent");
+  }
+  function fallBack() {
+    failed = true;
+    pause();
+    Object.assign(state, defaults);
+    for (const [i, control] of controls.entries()) {
+      control.set(state[NUMBERS[i]]);
+      control.setDisabled(true);
+    }
+    for (const b of [stepButton, playButton, restartButton]) b.disabled = true;
+    shown = initial.result;
+    live = false;
+    draw();
+  }
+
+  draw(matches(defaults));
+  statusLine.replaceWith(pythonStatus(d, (python) => {
+    if (python === "ready" && !live) update(state);
+    if (python === "failed") fallBack();
+  }));
+  d.add(startPythonWhenNear(el));
+  if (!matches(defaults)) update(state);
+});

@@ -1,0 +1,174 @@
+// Controls for the live widgets: a labelled slider + number field kept in sync
+// (typed input is checked and explained next to the field, never thrown), a
+// labelled <select>, the Python status line, and the update loop that turns
+// inputs into one Python call and one paint per frame.
+import { fmt, h } from "./plot.js";
+import { onPythonStatus } from "./python.js";
+
+let nextId = 0;
+
+// What a reader typed, as {value} or {error: message for them}.
+export function parseNumber(text) {
+  const typed = String(text).trim().replace(/\u2212/g, "-"); // accept the minus sign "−"
+  if (typed === "") return { error: "Type a number." };
+  if (/^[+-]?(nan|inf(inity)?)$/i.test(typed)) {
+    return { error: `“${typed}” is not a number you can compute with: type a finite number.` };
+  }
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(typed)) {
+    return { error: `“${typed}” is not a number: type digits, like 0.5 or -2.` };
+  }
+  const value = Number(typed);
+  if (!Number.isFinite(value)) return { error: `${typed} is too large to compute with.` };
+  return { value: value === 0 ? 0 : value }; // no -0
+}
+
+// A number from the URL (or anywhere untrusted): parsed and clamped, else fallback.
+export function numberOr(text, { min, max }, fallback) {
+  if (text === undefined) return fallback;
+  const { value } = parseNumber(text);
+  return value === undefined ? fallback : Math.min(max, Math.max(min, value));
+}
+
+// A slider and a text field for one number. onChange(value) fires for every
+// accepted change: slider moves, and typed numbers (at once when valid and in
+// range; on Enter or leaving the field, out-of-range values are clamped with a
+// note, and text that is not a usable number is refused with a message).
+export function numberControl({ name, label, min, max, step, value, onChange, d }) {
+  const id = `wtwm-${name}-${++nextId}`;
+  const slider = h("input", { type: "range", id, min, max, step, value, class: "wtwm-control__slider" });
+  const field = h("input", {
+    type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false",
+    class: "wtwm-control__field", "aria-label": `${label}, exact value`, "aria-describedby": `${id}-message`,
+  });
+  const message = h("span", { id: `${id}-message`, class: "wtwm-control__message", "aria-live": "polite" });
+  const root = h("div", { class: "wtwm-control", "data-control": name },
+    h("label", { for: id, class: "wtwm-control__label", text: label }), slider, field, message);
+  let current = value;
+
+  function show(text = "", kind = "error") {
+    message.textContent = text;
+    message.dataset.kind = text ? kind : "";
+    field.setAttribute("aria-invalid", String(Boolean(text) && kind === "error"));
+  }
+  function set(next, { keepField = false } = {}) {
+    current = next;
+    slider.value = String(next);
+    slider.setAttribute("aria-valuetext", `${label} ${fmt(next)}`);
+    if (!keepField) field.value = fmt(next, 4);
+  }
+  function accept(next, options) {
+    set(next, options);
+    onChange(next);
+  }
+  function check(commit) {
+    const { value: typed, error } = parseNumber(field.value);
+    if (error) {
+      if (commit) show(error);
+      return;
+    }
+    if (typed < min || typed > max) {
+      if (!commit) return; // maybe half-typed: wait for Enter or blur
+      const clamped = Math.min(max, Math.max(min, typed));
+      show(`${fmt(typed)} is outside ${fmt(min)} to ${fmt(max)}: using ${fmt(clamped)}.`, "note");
+      accept(clamped);
+      return;
+    }
+    if (typed === current) {
+      if (message.dataset.kind === "error") show(); // fixed by retyping the value in use
+      return;
+    }
+    show();
+    accept(typed, { keepField: true });
+  }
+
+  d.on(slider, "input", () => {
+    show();
+    accept(Number(slider.value));
+  });
+  d.on(field, "input", () => check(false));
+  d.on(field, "change", () => check(true));
+  d.on(field, "keydown", (event) => event.key === "Enter" && check(true));
+  set(value);
+  return {
+    root,
+    get value() { return current; },
+    set(next) { show(); set(next); },
+    setDisabled(disabled) { slider.disabled = disabled; field.disabled = disabled; },
+  };
+}
+
+// A labelled <select>; options are [{name, label}].
+export function selectControl({ name, label, options, value, onChange, d }) {
+  const id = `wtwm-${name}-${++nextId}`;
+  const select = h("select", { id, class: "wtwm-control__select" },
+    ...options.map((option) => h("option", { value: option.name, text: option.label })));
+  select.value = value;
+  d.on(select, "change", () => onChange(select.value));
+  return {
+    root: h("div", { class: "wtwm-control wtwm-control--select", "data-control": name },
+      h("label", { for: id, class: "wtwm-control__label", text: label }), select),
+    get value() { return select.value; },
+    set(next) { select.value = next; },
+    setDisabled(disabled) { select.disabled = disabled; },
+  };
+}
+
+const STATUS = {
+  idle: () => "Python starts when you scroll here or touch a control.",
+  starting: () => "Starting Python…",
+  ready: ({ detail }) => `Python ready (started in ${detail}): NumPy computes in your browser.`,
+  failed: ({ detail }) => `Python could not start in this browser (${detail}), so this widget cannot compute new values. It shows its starting values; the rest of the page works as usual.`,
+};
+
+// A status line that follows Python's state; onChange(state) sees every change.
+export function pythonStatus(d, onChange = () => {}) {
+  const line = h("p", { class: "wtwm-status wtwm-python-status", role: "status" });
+  d.add(onPythonStatus((status) => {
+    line.textContent = STATUS[status.state](status);
+    line.dataset.state = status.state;
+    line.classList.toggle("wtwm-error", status.state === "failed");
+    onChange(status.state);
+  }));
+  return line;
+}
+
+// Inputs -> compute (a Python call) -> draw. At most one call is in flight and the
+// newest input wins; each result is drawn in the next animation frame, so a burst
+// of input events costs one call and one paint. fail(error) gets call errors.
+export function liveUpdate({ compute, draw, fail, d }) {
+  let wanted = null;
+  let running = false;
+  let frame = 0;
+  let latest = null;
+  let stopped = false;
+  d.add(() => {
+    stopped = true;
+    cancelAnimationFrame(frame);
+  });
+
+  async function run() {
+    running = true;
+    while (wanted && !stopped) {
+      const request = wanted;
+      wanted = null;
+      try {
+        latest = { request, result: await compute(request) };
+      } catch (error) {
+        if (!stopped) fail(error, request);
+        continue;
+      }
+      if (!frame && !stopped) {
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          if (latest && !stopped) draw(latest.result, latest.request);
+          latest = null;
+        });
+      }
+    }
+    running = false;
+  }
+  return (state) => {
+    wanted = { ...state };
+    if (!running) run();
+  };
+}

@@ -1,0 +1,344 @@
+// The one rendering layer for the chapter's data figures. Figures describe WHAT to
+// draw (a spec function of palette and state); this module owns HOW: themed
+// Plotly plots that restyle live, axis and number helpers, the small controls
+// every figure shares (buttons, sliders, Copy link / Reset), and the play/scrub
+// controller used by the hero and converge figures.
+import { loadPlotly, PLOT_CONFIG } from "./plotly.js";
+import { prefersReducedMotion } from "./site.js";
+import { currentScheme, onSchemeChange, palette, themedLayout } from "./theme.js";
+import { copyText, linkTo, readState, writeState } from "./url-state.js";
+
+// ---------------------------------------------------------------- lifecycle
+// Collects everything a mount sets up, so one cleanup call undoes all of it.
+export function disposer() {
+  const tasks = [];
+  return {
+    add(task) { tasks.push(task); },
+    on(target, type, handler, options) {
+      target.addEventListener(type, handler, options);
+      tasks.push(() => target.removeEventListener(type, handler, options));
+    },
+    run() { while (tasks.length) tasks.pop()(); },
+  };
+}
+
+// Wraps a figure's build(el, d) into the registry's mount(el): the returned
+// cleanup undoes everything, and a build that fails half-way cleans up too.
+export function figure(build) {
+  return async function mount(el, context) {
+    const d = disposer();
+    try {
+      await build(el, d, context);
+      return d.run;
+    } catch (error) {
+      d.run();
+      throw error;
+    }
+  };
+}
+
+// Calls fn at most once per animation frame with the latest arguments: a burst
+// of slider input events becomes one paint.
+export function coalesce(fn, d) {
+  let frame = 0;
+  let latest = [];
+  d?.add(() => cancelAnimationFrame(frame));
+  return (...args) => {
+    latest = args;
+    if (!frame) frame = requestAnimationFrame(() => { frame = 0; fn(...latest); });
+  };
+}
+
+// ---------------------------------------------------------------- numbers
+// Python's format(x, ".3g"), so numbers written by JS match the build-time captions.
+export function fmt(value, digits = 3) {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+  if (value === 0) return "0";
+  const exponent = Math.floor(Math.log10(Math.abs(Number(value.toPrecision(digits)))));
+  if (exponent < -4 || exponent >= digits) {
+    const [mantissa, power] = value.toExponential(digits - 1).split("e");
+    const sign = power.startsWith("-") ? "-" : "+";
+    return `${trimZeros(mantissa)}e${sign}${power.replace(/^[+-]/, "").padStart(2, "0")}`;
+  }
+  return trimZeros(value.toFixed(Math.max(0, digits - 1 - exponent)));
+}
+const trimZeros = (text) => (text.includes(".") ? text.replace(/\.?0+$/, "") : text);
+
+// Plotly must never receive NaN or Infinity: non-finite values become gaps.
+export const finite = (values) => values.map((v) => (typeof v === "number" && Number.isFinite(v) ? v : null));
+
+export function nearestIndex(sorted, value) {
+  let best = 0;
+  for (let i = 1; i < sorted.length; i += 1) {
+    if (Math.abs(sorted[i] - value) < Math.abs(sorted[best] - value)) best = i;
+  }
+  return best;
+}
+
+export function extent(...arrays) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const array of arrays) for (const v of array.flat(Infinity)) {
+    if (typeof v === "number" && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  }
+  return [lo, hi];
+}
+
+export function padded([lo, hi], fraction = 0.08) {
+  const pad = (hi - lo || Math.abs(hi) || 1) * fraction;
+  return [lo - pad, hi + pad];
+}
+
+// ---------------------------------------------------------------- axes
+export const axis = {
+  epoch: (maxEpoch, extra = {}) => ({ title: { text: "epoch" }, range: [0, maxEpoch], fixedrange: true, ...extra }),
+  linear: (title, range, extra = {}) => ({ title: { text: title }, ...(range ? { range } : {}), fixedrange: true, ...extra }),
+  // Pass the range in data units: Plotly's log-axis range is in powers of ten.
+  log: (title, [lo, hi], extra = {}) => ({
+    type: "log", title: { text: title }, fixedrange: true, range: [Math.log10(lo), Math.log10(hi)], ...logTicks(lo, hi), ...extra,
+  }),
+};
+
+// Readable log ticks: 1-2-5 steps over a short range, powers of ten over a long
+// one, written as numbers (0.05) where short and as 10^k where not.
+export function logTicks(lo, hi) {
+  const k0 = Math.floor(Math.log10(lo));
+  const k1 = Math.ceil(Math.log10(hi));
+  const steps = k1 - k0 <= 1 ? [1, 1.5, 2, 3, 5, 7] : k1 - k0 <= 2 ? [1, 2, 5] : [1];
+  const every = Math.max(1, Math.ceil((k1 - k0) / 6));
+  const values = [];
+  for (let k = k0; k <= k1; k += steps.length > 1 ? 1 : every) {
+    for (const m of steps) {
+      const v = Number((m * 10 ** k).toPrecision(3));
+      if (v >= lo && v <= hi) values.push(v);
+    }
+  }
+  if (values.length < 2) return {};
+  const text = (v) => (v >= 1e-3 && v < 1e4 ? fmt(v) : `10<sup>${Math.round(Math.log10(v))}</sup>`);
+  return { tickmode: "array", tickvals: values, ticktext: values.map(text) };
+}
+
+// Horizontal legend above the plot: never covers data, wraps on a phone.
+// legendColumns(2) lines short entries up in two columns instead.
+export const topLegend = { orientation: "h", x: 0, xanchor: "left", y: 1.02, yanchor: "bottom" };
+export const legendColumns = (n) => ({ ...topLegend, entrywidth: 1 / n, entrywidthmode: "fraction" });
+
+// A vertical line at x spanning the plot height, and its label.
+export function vline(x, color, dash = "dot", extra = {}) {
+  return { type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1, line: { color, width: 1.5, dash }, ...extra };
+}
+
+function isObject(value) {
+  return value && typeof value === "object" && !Array.isArray(value);
+}
+
+export function merge(base, extra) {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(extra ?? {})) {
+    out[key] = isObject(value) && isObject(base?.[key]) ? merge(base[key], value) : value;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- plots
+// Draws spec(palette, scheme) -> {data, layout} into container in the current
+// theme and redraws it (Plotly.react) whenever the reader toggles the theme.
+// Figures call plot.redraw() after a state change, plot.restyle() per frame.
+export async function themedPlot(container, spec, d) {
+  const Plotly = await loadPlotly();
+  const current = () => {
+    const scheme = currentScheme();
+    const { data, layout } = spec(palette(scheme), scheme);
+    const themed = themedLayout(scheme);
+    const axes = Object.keys(layout).filter((key) => /^[xy]axis\d*$/.test(key));
+    for (const key of axes) layout[key] = merge(themed.xaxis, layout[key]);
+    return [data, merge(themed, layout)];
+  };
+  await Plotly.newPlot(container, ...current(), PLOT_CONFIG);
+  const plot = {
+    Plotly,
+    gd: container,
+    redraw: () => Plotly.react(container, ...current(), PLOT_CONFIG),
+    restyle: (update, traces) => Plotly.restyle(container, update, traces),
+    update: (dataUpdate, layoutUpdate, traces) => Plotly.update(container, dataUpdate, layoutUpdate, traces),
+  };
+  d.add(onSchemeChange(() => plot.redraw()));
+  d.add(() => Plotly.purge(container));
+  return plot;
+}
+
+// Clicking or dragging across the plot area calls onX(x in data units). The x
+// axis must have an explicit range (axis.epoch does). Vertical swipes still
+// scroll the page on a phone (touch-action: pan-y in figures.css).
+export function scrubPlot(gd, onX, d) {
+  let active = false;
+  const toX = (event) => {
+    const area = gd.querySelector(".nsewdrag") ?? gd;
+    const box = area.getBoundingClientRect();
+    const [x0, x1] = gd.layout.xaxis.range;
+    const t = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
+    return x0 + t * (x1 - x0);
+  };
+  d.on(gd, "pointerdown", (event) => {
+    if (event.button !== 0) return;
+    active = true;
+    gd.setPointerCapture?.(event.pointerId);
+    onX(toX(event));
+  }, true);
+  d.on(gd, "pointermove", (event) => { if (active) onX(toX(event)); }, true);
+  for (const type of ["pointerup", "pointercancel", "lostpointercapture"]) d.on(gd, type, () => { active = false; });
+}
+
+// ---------------------------------------------------------------- DOM
+export function h(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (key === "text") node.textContent = value;
+    else if (key === "class") node.className = value;
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  node.append(...children.filter((child) => child !== null && child !== undefined));
+  return node;
+}
+
+// Replaces what an earlier mount left in the figure (mount is idempotent) and
+// hides the no-JavaScript fallback. Returns the element figures build into.
+export function stage(el) {
+  const host = el.querySelector("[data-role=stage]") ?? el;
+  host.querySelector(":scope > .wtwm-live")?.remove();
+  for (const node of host.querySelectorAll(":scope > .wtwm-fallback")) node.hidden = true;
+  const live = h("div", { class: "wtwm-live" });
+  host.prepend(live);
+  return live;
+}
+
+// The caption sentence that follows the figure's state (the static summary
+// written at build time stays as it is).
+export function captionLine(el, { live = false } = {}) {
+  const caption = el.querySelector("figcaption");
+  let node = caption.querySelector(".wtwm-caption-state");
+  if (!node) {
+    node = h("span", { class: "wtwm-caption-state" });
+    caption.append(" ", node);
+  }
+  if (live) node.setAttribute("aria-live", "polite");
+  return (text) => { if (node.textContent !== text) node.textContent = text; };
+}
+
+export function button(label, attributes = {}) {
+  return h("button", { type: "button", ...attributes, text: label });
+}
+
+export function toggle(button, pressed) {
+  button.setAttribute("aria-pressed", String(Boolean(pressed)));
+}
+
+// A labelled range input with value text for screen readers.
+export function slider({ id, label, min, max, step = 1, value }) {
+  const input = h("input", { type: "range", id, min, max, step, value });
+  const output = h("output", { for: id, class: "wtwm-slider-value" });
+  const head = h("div", { class: "wtwm-slider-head" }, h("label", { for: id, text: label }), output);
+  const root = h("div", { class: "wtwm-slider" }, head, input);
+  const setText = (text) => {
+    input.setAttribute("aria-valuetext", text);
+    output.textContent = text;
+  };
+  return { root, input, setText };
+}
+
+// Copy link and Reset, for figures with state. getState() returns only the
+// values that differ from the defaults, so a reset figure has a clean URL.
+export function stateButtons({ el, prefix, section, getState, reset, d }) {
+  const copy = button("Copy link", { "aria-label": "Copy a link to this figure in its current state" });
+  const again = button("Reset", { "aria-label": "Reset this figure" });
+  const status = h("span", { class: "wtwm-status", role: "status" });
+  let timer = 0;
+  d.add(() => clearTimeout(timer));
+  d.on(copy, "click", async () => {
+    const url = linkTo(prefix, getState(), section);
+    status.textContent = (await copyText(url)) ? "Link copied." : `Link: ${url}`;
+  });
+  d.on(again, "click", () => {
+    reset();
+    status.textContent = "";
+  });
+  // URL updates are debounced (browsers throttle history.replaceState) and
+  // skipped once the figure has left the page (instant navigation).
+  const save = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { if (el.isConnected) writeState(prefix, getState()); }, 250);
+  };
+  return { root: h("div", { class: "wtwm-state-buttons" }, copy, again, status), save };
+}
+
+// ---------------------------------------------------------------- play/scrub
+// A slider over frames 0..count-1 and a play/pause button. onFrame(i) is called
+// at most once per animation frame. Play steps one frame every frameMs and stops
+// at the end; nothing starts by itself, and frames are never tweened, so reduced
+// motion only changes how fast play moves (it never autoplays either way).
+export function player({ id, count, value = 0, label, valueText, onFrame, frameMs = 60, d }) {
+  const s = slider({ id, label, min: 0, max: count - 1, value });
+  const play = button("Play", { class: "wtwm-play", "aria-label": "Play training", "aria-pressed": "false" });
+  let index = value;
+  let timer = 0;
+  let last = 0;
+  const paint = coalesce(() => onFrame(index), d);
+  const show = (i) => {
+    index = Math.max(0, Math.min(count - 1, Math.round(i)));
+    s.input.value = String(index);
+    s.setText(valueText(index));
+    paint();
+  };
+  const step = (time) => {
+    const interval = prefersReducedMotion() ? frameMs * 3 : frameMs;
+    if (time - last >= interval) {
+      last = time;
+      if (index >= count - 1) return stop();
+      show(index + 1);
+    }
+    timer = requestAnimationFrame(step);
+  };
+  function stop() {
+    cancelAnimationFrame(timer);
+    timer = 0;
+    toggle(play, false);
+    play.textContent = "Play";
+    play.setAttribute("aria-label", "Play training");
+  }
+  function start() {
+    if (index >= count - 1) show(0);
+    toggle(play, true);
+    play.textContent = "Pause";
+    play.setAttribute("aria-label", "Pause training");
+    last = performance.now();
+    timer = requestAnimationFrame(step);
+  }
+  d.on(play, "click", () => (timer ? stop() : start()));
+  d.on(s.input, "input", () => { stop(); show(Number(s.input.value)); });
+  d.add(stop);
+  s.setText(valueText(index));
+  const root = h("div", { class: "wtwm-player" }, play, s.root);
+  // seek: an outside scrub (e.g. the linked loss chart) pauses play and jumps.
+  const seek = (i) => { stop(); show(i); };
+  return { root, show, seek, stop, playing: () => Boolean(timer), index: () => index };
+}
+
+// The epoch player of the hero and converge figures: the frame index comes from
+// the URL (?prefix.epoch=N, nearest stored frame), drives onFrame(i), and is
+// written back to the URL. seekEpoch(e) is what a linked chart calls on click.
+export function epochPlayer({ el, prefix, section, epochs, onFrame, d }) {
+  const wanted = Number(readState(prefix).epoch);
+  let index = Number.isFinite(wanted) ? nearestIndex(epochs, wanted) : 0;
+  const buttons = stateButtons({ el, prefix, section, d,
+    getState: () => (index === 0 ? {} : { epoch: epochs[index] }),
+    reset: () => control.seek(0) });
+  const control = player({ id: `${prefix}-epoch`, count: epochs.length, value: index, label: "Epoch", d,
+    valueText: (i) => `epoch ${epochs[i]} of ${epochs.at(-1)}`,
+    onFrame: (i) => { index = i; onFrame(i); buttons.save(); } });
+  return {
+    root: h("div", { class: "wtwm-controls" }, control.root, buttons.root),
+    index: () => index,
+    seekEpoch: (epoch) => control.seek(nearestIndex(epochs, epoch)),
+  };
+}

@@ -1,0 +1,120 @@
+"""``python -m precompute --quick`` end to end: outputs, claims, determinism, cache."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from precompute import check, paths
+from tests.test_precompute_overfit import assert_overfits
+
+ROOT = Path(__file__).resolve().parents[1]
+FILES = ["data/linear.json", "data/overfit.json", "data/regularisers.json", "data/weights.json"]
+
+
+def precompute(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "precompute", "--no-progress", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory) -> tuple[Path, float]:
+    out = tmp_path_factory.mktemp("quick")
+    start = time.perf_counter()
+    result = precompute("--quick", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out, time.perf_counter() - start
+
+
+def outputs(root: Path) -> list[Path]:
+    found = [*root.glob("data/*.json"), *root.glob("downloads/weights/*.pt")]
+    return sorted(p.relative_to(root) for p in [*found, root / "snippets" / "load_weights.py"])
+
+
+@pytest.mark.slow
+def test_quick_writes_every_file_fast_and_valid(quick):
+    out, seconds = quick
+    assert seconds < 20, f"--quick took {seconds:.1f} s"
+    for name in FILES:
+        doc = paths.data_contract().load_validated(out / name)
+        assert doc["provenance"]["profile"] == "quick"
+    assert len(list((out / "downloads" / "weights").glob("*.pt"))) == 4
+
+
+@pytest.mark.slow
+def test_quick_run_still_overfits(quick):
+    data = json.loads((quick[0] / "data" / "overfit.json").read_text())["data"]
+    assert_overfits(data, margin=1.5, below_noise=0.5)
+
+
+@pytest.mark.slow
+def test_quick_regulariser_claims(quick):
+    data = json.loads((quick[0] / "data" / "regularisers.json").read_text())["data"]
+    runs = {r["id"]: r for r in data["runs"]}
+    baseline = runs[data["baseline_id"]]["summary"]["final_val_loss"]
+    for knob in ("es-on_wd-0_dropout-0", "es-off_wd-0.01_dropout-0", "es-off_wd-0_dropout-0.2"):
+        assert runs[knob]["summary"]["final_val_loss"] < baseline, knob
+
+
+@pytest.mark.slow
+def test_rerun_is_cached_and_forced_rerun_is_identical(quick, tmp_path):
+    out, _ = quick
+    before = {p: (out / p).read_bytes() for p in outputs(out)}
+    result = precompute("--quick", "--out", str(out))
+    assert result.returncode == 0 and result.stderr.count("cached") == 4, result.stderr
+    assert {p: (out / p).read_bytes() for p in outputs(out)} == before
+
+    again = tmp_path / "again"
+    assert precompute("--quick", "--out", str(again)).returncode == 0
+    assert outputs(again) == outputs(out)
+    assert check.compare(out, again, outputs(out)) == []
+
+
+@pytest.mark.slow
+def test_compare_names_file_and_field(quick, tmp_path):
+    out, _ = quick
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    doc = json.loads((copy / "data/overfit.json").read_text())
+    doc["provenance"]["wall_time_s"] += 5  # volatile: ignored
+    assert check.compare(out, copy, [Path("data/overfit.json")]) == []
+    doc["data"]["best_epoch"] += 1
+    (copy / "data/overfit.json").write_text(json.dumps(doc))
+    (copy / "downloads/weights" / "stale.pt").write_bytes(b"x")
+    weights_file = next((copy / "downloads/weights").glob("overfit-best-*.pt"))
+    weights_file.write_bytes(weights_file.read_bytes()[:-1] + b"\0")
+    # the copy plays "committed", the quick output plays "regenerated"
+    problems = check.compare(copy, out, outputs(out))
+    text = "\n".join(problems)
+    assert "overfit.json: field 'data.best_epoch': committed" in text
+    assert f"{weights_file.name}: bytes differ" in text
+    assert "stale.pt: committed but no longer generated" in text
+    assert len(problems) == 3, problems
+
+
+def test_only_weights_without_its_input_fails_cleanly(tmp_path):
+    result = precompute("--quick", "--only", "weights", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert "regularisers.json is missing" in result.stderr
+
+
+def test_quick_refuses_to_write_into_docs():
+    result = precompute("--quick", "--out", str(ROOT / "docs"))
+    assert result.returncode == 2 and "never overwrite" in result.stderr
+
+
+def test_help_explains_everything():
+    result = precompute("--help")
+    assert result.returncode == 0
+    for word in ("--only", "--quick", "--out", "--check", "--force", "wall_time_s", "cache"):
+        assert word.lower() in result.stdout.lower()
