@@ -50,7 +50,9 @@ def run_once(url: str, preset: str) -> dict:
     failing = sorted(
         audit_id
         for audit_id, audit in data["audits"].items()
-        if audit.get("score") is not None and audit["score"] < 0.9 and audit.get("scoreDisplayMode") in {"binary", "numeric", "metricSavings"}
+        if audit.get("score") is not None
+        and audit["score"] < 0.9
+        and audit.get("scoreDisplayMode") in {"binary", "numeric", "metricSavings"}
     )
     return {**scores, **metrics, "failing_audits": failing}
 

@@ -11,7 +11,20 @@ from pathlib import Path
 
 from tests.conftest import QuietHandler, free_port, site_headers
 
-COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".json", ".svg", ".py", ".map", ".vtt", ".txt", ".xml", ".asm.js")
+COMPRESSIBLE = (
+    ".html",
+    ".js",
+    ".mjs",
+    ".css",
+    ".json",
+    ".svg",
+    ".py",
+    ".map",
+    ".vtt",
+    ".txt",
+    ".xml",
+    ".asm.js",
+)
 
 
 class CompressingHandler(QuietHandler):

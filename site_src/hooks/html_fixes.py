@@ -4,13 +4,17 @@
   which the Nu validator rejects: the attribute is not allowed on checkboxes.
 - Its search dialog and instant-navigation progress bar have ARIA roles but no
   accessible name (axe: aria-dialog-name, aria-progressbar-name).
+- Code blocks scroll sideways on narrow screens; a scrolling region must be
+  reachable by keyboard (axe: scrollable-region-focusable), so it gets tabindex=0.
 """
 
 from __future__ import annotations
 
 import re
 
-CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*type="checkbox"[^>]*?) autocomplete="off"')
+CHECKBOX_AUTOCOMPLETE = re.compile(
+    r'(<input class="md-toggle"[^>]*type="checkbox"[^>]*?) autocomplete="off"'
+)
 
 
 NAMES = {
@@ -19,8 +23,20 @@ NAMES = {
 }
 
 
+SCROLLERS = {
+    "<pre><span></span><code>": '<pre><span></span><code tabindex="0">',  # Material
+    '<div class="highlight-ipynb hl-python"><pre>': '<div class="highlight-ipynb hl-python"><pre tabindex="0">',  # notebooks
+}
+
+
+NOTEBOOK_OUTPUT = re.compile(r'(<div class="jp-RenderedText[^>]*>\s*)<pre>')
+
+
 def fix(html: str) -> str:
     html = CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
+    html = NOTEBOOK_OUTPUT.sub(r'\1<pre tabindex="0">', html)
+    for before, after in SCROLLERS.items():
+        html = html.replace(before, after)
     for marker, name in NAMES.items():
         html = html.replace(marker, f"{marker} {name}")
     return html

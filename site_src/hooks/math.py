@@ -53,7 +53,11 @@ def on_page_content(content: str, page, config, files):
     render_all([key(match) for match in matches])
     # In the content, not <head>: instant navigation swaps content but prunes <head>.
     stylesheet = f'<link rel="stylesheet" href="{_katex_css_url(page)}">\n'
-    return stylesheet + MATH.sub(lambda match: _cache[key(match)], content)
+    # Long display formulas scroll sideways on phones: keep the scroller keyboard-reachable.
+    content = MATH.sub(lambda match: _cache[key(match)], content)
+    return stylesheet + content.replace(
+        '<span class="katex-display">', '<span class="katex-display" tabindex="0">'
+    )
 
 
 def _katex_css_url(page) -> str:

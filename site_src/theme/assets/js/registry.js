@@ -34,8 +34,16 @@ async function mountOne(el) {
   }
 }
 
+// Tables and code that scroll sideways (on phones) must be reachable by keyboard.
+function makeScrollersFocusable() {
+  for (const el of document.querySelectorAll(".md-typeset__scrollwrap, .md-typeset pre > code")) {
+    if (el.scrollWidth > el.clientWidth && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
+  }
+}
+
 function mountAll() {
   unmountDetached();
+  requestAnimationFrame(makeScrollersFocusable);
   for (const el of document.querySelectorAll("[data-figure]")) {
     if (!mounted.has(el)) mountOne(el);
   }
