@@ -1,3 +1,5 @@
 from precompute.cli import main
 
-raise SystemExit(main())
+# Guarded: worker processes (spawn) import this module as __mp_main__ and must not rerun it.
+if __name__ == "__main__":
+    raise SystemExit(main())

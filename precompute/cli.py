@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -78,6 +80,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "if it differs from the committed data (provenance.wall_time_s is ignored)",
     )
     parser.add_argument("--force", action="store_true", help="ignore cached outputs and recompute")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        metavar="N",
+        help="worker processes for the regularisers grid (default: %(default)s); outputs are "
+        "identical for any N: each run seeds itself and uses one thread",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
     if args.check and (args.quick or args.only or args.out):
@@ -132,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         outcomes = runner.run_all(
             root.resolve(), names, profile, args.force or args.check,
-            None if args.no_progress else console,
+            None if args.no_progress else console, args.jobs,
         )  # fmt: skip
     except (FileNotFoundError, ValueError) as error:  # e.g. --only weights without its input
         console.print(f"[bold red]error:[/] {error}", highlight=False)
@@ -146,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         console.print("[bold red]--check: committed data differs from a fresh run:[/]")
         for line in problems:
             console.print(f"  {line}", markup=False, highlight=False)
-        console.print("Regenerate with: python -m precompute")
+        console.print(f"Fresh outputs kept in {root} ; regenerate with: python -m precompute")
         return 1
+    shutil.rmtree(root)
     console.print(f"[green]--check: {len(files)} files identical to a fresh run[/]")
     return 0

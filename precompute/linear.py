@@ -8,15 +8,14 @@ rate sweep (crawl, good, oscillate, diverge) for the loss-slice figure.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 
 from precompute.config import LinearConfig
+from precompute.context import Context
 from precompute.data import line_data
 from precompute.loops import History, train_numpy
 from precompute.loops_torch import train_torch
-from precompute.progress import Tracker
 from precompute.writer import Result
 
 KEYS = ("epoch", "w", "b", "train_loss")
@@ -60,7 +59,8 @@ def sweep_run(x, y, cfg: LinearConfig, label: str, fraction: float, crit: float,
     return run
 
 
-def run(cfg: LinearConfig, tracker: Tracker, root: Path) -> Result:
+def run(cfg: LinearConfig, ctx: Context) -> Result:
+    tracker = ctx.tracker
     tracker.total(2 + len(cfg.sweep))
     x, y = line_data(cfg)
     by_hand = columns(train_numpy(x, y, cfg.init_w, cfg.init_b, cfg.lr, cfg.epochs))

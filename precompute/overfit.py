@@ -7,17 +7,16 @@ that are dense where the fit changes fast, for the scrubbable hero figure.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from precompute import curve
 from precompute.config import OverfitConfig
+from precompute.context import Context
 from precompute.loops_torch import train_mlp
-from precompute.progress import Tracker
 from precompute.record import Recorder, choose_frames
 from precompute.writer import Result
 
 
-def run(cfg: OverfitConfig, tracker: Tracker, root: Path) -> Result:
+def run(cfg: OverfitConfig, ctx: Context) -> Result:
+    tracker = ctx.tracker
     tracker.total(cfg.epochs + 1)
     d, tensors = curve.load(cfg)
     model = curve.fresh_model(cfg)

@@ -8,16 +8,17 @@ a summary per run, plus frames of the best run converging on the true function.
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import numpy as np
 
 from precompute import curve
 from precompute.config import RegularisersConfig
+from precompute.context import Context, Tracker
 from precompute.data import CurveData
 from precompute.loops_torch import evaluate, train_mlp
-from precompute.model import predict
-from precompute.progress import Tracker
+from precompute.model import make_deterministic, predict
 from precompute.record import Recorder, choose_frames
 from precompute.writer import Result
 
@@ -74,11 +75,31 @@ def converge(cfg, d: CurveData, tensors, best: dict, tracker: Tracker) -> dict:
     return {"run_id": best["id"], "epoch": epochs, "y_hat": y_hat[epochs], "error": error}
 
 
-def run(cfg: RegularisersConfig, tracker: Tracker, root: Path) -> Result:
-    grid = list(itertools.product(cfg.early_stopping, cfg.weight_decay, cfg.dropout))
-    tracker.total((len(grid) + 1) * (cfg.epochs + 1))
+def _train_in_worker(cfg: RegularisersConfig, knobs: tuple) -> dict:
+    """One run in a worker process (no progress bar there; the parent counts runs)."""
     d, tensors = curve.load(cfg)
-    runs = [train_run(cfg, d, tensors, knobs, tracker)[0] for knobs in grid]
+    return train_run(cfg, d, tensors, knobs, Tracker())[0]
+
+
+def train_grid(cfg: RegularisersConfig, d: CurveData, tensors, ctx: Context) -> list[dict]:
+    """Every combination of knobs, in grid order; ``ctx.jobs`` processes in parallel."""
+    grid = list(itertools.product(cfg.early_stopping, cfg.weight_decay, cfg.dropout))
+    if ctx.jobs <= 1:
+        return [train_run(cfg, d, tensors, knobs, ctx.tracker)[0] for knobs in grid]
+    # spawn, not fork: forking a process that already runs torch can deadlock.
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(ctx.jobs, mp_context=spawn, initializer=make_deterministic) as pool:
+        futures = [pool.submit(_train_in_worker, cfg, knobs) for knobs in grid]
+        for _ in as_completed(futures):
+            ctx.tracker.advance(cfg.epochs + 1)
+        return [f.result() for f in futures]
+
+
+def run(cfg: RegularisersConfig, ctx: Context) -> Result:
+    n_runs = len(cfg.early_stopping) * len(cfg.weight_decay) * len(cfg.dropout)
+    ctx.tracker.total((n_runs + 1) * (cfg.epochs + 1))
+    d, tensors = curve.load(cfg)
+    runs = train_grid(cfg, d, tensors, ctx)
 
     baseline_id = run_id(False, 0.0, 0.0)
     best = min(runs, key=lambda r: r["summary"]["final_val_loss"])
@@ -93,7 +114,7 @@ def run(cfg: RegularisersConfig, tracker: Tracker, root: Path) -> Result:
         "best_id": best["id"],
         **curve.columns(d),
         "runs": runs,
-        "converge": converge(cfg, d, tensors, best, tracker),
+        "converge": converge(cfg, d, tensors, best, ctx.tracker),
     }
     return Result(data)
 

@@ -13,8 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from precompute import linear, overfit, paths, regularisers, weights, writer
 from precompute.config import configs
+from precompute.context import Context, RichTracker, Tracker
 from precompute.model import make_deterministic
-from precompute.progress import RichTracker, Tracker
 
 # Order matters: weights reads regularisers.json to find the best regularised run.
 EXPERIMENTS: dict[str, ModuleType] = {
@@ -58,14 +58,14 @@ def cached(root: Path, name: str, inputs: str) -> Outcome | None:
     return Outcome(name, "cached", doc["provenance"]["wall_time_s"], figures, files)
 
 
-def run_one(name: str, root: Path, profile: str, force: bool, tracker: Tracker) -> Outcome:
-    module, cfg = EXPERIMENTS[name], configs(profile)[name]
+def run_one(name: str, profile: str, force: bool, ctx: Context) -> Outcome:
+    module, cfg, root = EXPERIMENTS[name], configs(profile)[name], ctx.root
     extra = module.extra_inputs(cfg, root) if hasattr(module, "extra_inputs") else None
     inputs = writer.input_hash(cfg, profile, extra)
     if not force and (hit := cached(root, name, inputs)):
         return hit
     start = time.perf_counter()
-    result = module.run(cfg, tracker, root)
+    result = module.run(cfg, ctx)
     wall = time.perf_counter() - start
     prov = writer.provenance(cfg, profile, inputs, wall)
     path = writer.write(paths.data_file(root, name), name, cfg, result.data, prov)
@@ -74,13 +74,18 @@ def run_one(name: str, root: Path, profile: str, force: bool, tracker: Tracker) 
 
 
 def run_all(
-    root: Path, names: list[str], profile: str, force: bool, console: Console | None
+    root: Path,
+    names: list[str],
+    profile: str,
+    force: bool = False,
+    console: Console | None = None,
+    jobs: int = 1,
 ) -> list[Outcome]:
     """Run ``names`` in dependency order, with progress bars when a console is given."""
     make_deterministic()
     ordered = [n for n in EXPERIMENTS if n in names]
     if console is None:
-        return [run_one(n, root, profile, force, Tracker()) for n in ordered]
+        return [run_one(n, profile, force, Context(root, Tracker(), jobs)) for n in ordered]
     columns = (
         TextColumn("{task.description:<13}"),
         BarColumn(),
@@ -90,5 +95,6 @@ def run_all(
     outcomes = []
     with Progress(*columns, console=console) as progress:
         for name in ordered:
-            outcomes.append(run_one(name, root, profile, force, RichTracker(progress, name)))
+            ctx = Context(root, RichTracker(progress, name), jobs)
+            outcomes.append(run_one(name, profile, force, ctx))
     return outcomes

@@ -16,7 +16,7 @@ import torch
 from precompute import weights
 from precompute.config import WeightsConfig
 from precompute.model import make_deterministic, make_mlp, predict
-from precompute.progress import Tracker
+from precompute.context import Tracker
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

@@ -41,7 +41,11 @@ def notebook(title: str, cells: list):
     nb.cells = cells
     for i, cell in enumerate(cells):
         cell.id = f"cell-{i:02d}"  # nbformat's default ids are random: keep rebuilds identical
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata["title"] = title
     return nb

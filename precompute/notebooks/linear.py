@@ -101,8 +101,10 @@ def try_it(cfg: LinearConfig):
 
 def numpy_notebook(cfg: LinearConfig | None = None):
     cfg = cfg or LinearConfig()
-    return notebook("The training loop in NumPy", [
-        md(f"""
+    return notebook(
+        "The training loop in NumPy",
+        [
+            md(f"""
         # The training loop in NumPy
 
         Gradient descent for a straight line, with both gradients derived by hand — the
@@ -110,12 +112,12 @@ def numpy_notebook(cfg: LinearConfig | None = None):
         The loop cell below is generated from `precompute/loops.py` (section `numpy-loop`),
         the same file the chapter shows and the site's data comes from.
         """),
-        setup_cell("""
+            setup_cell("""
         import matplotlib.pyplot as plt
         import numpy as np
         """),
-        *data_cells(cfg),
-        md("""
+            *data_cells(cfg),
+            md("""
         ## The loop
 
         The model is $\\hat y = wx + b$ and the loss the mean squared error
@@ -124,22 +126,25 @@ def numpy_notebook(cfg: LinearConfig | None = None):
         $\\partial\\mathcal L/\\partial b = \\frac2N\\sum_i e_i$; each step moves both
         against their gradient.
         """),
-        start_cell(cfg),
-        from_section("precompute/loops.py", "numpy-loop"),
-        code("""
+            start_cell(cfg),
+            from_section("precompute/loops.py", "numpy-loop"),
+            code("""
         final_loss = ((w * x + b - y) ** 2).mean()
         print(f"after {epochs} epochs: w = {w:.6f}, b = {b:.6f}, loss = {final_loss:.6f}")
         """),
-        md("## What happened"),
-        plot_cell("x", "y"),
-        try_it(cfg),
-    ])  # fmt: skip
+            md("## What happened"),
+            plot_cell("x", "y"),
+            try_it(cfg),
+        ],
+    )
 
 
 def torch_notebook(cfg: LinearConfig | None = None):
     cfg = cfg or LinearConfig()
-    return notebook("The training loop in PyTorch", [
-        md(f"""
+    return notebook(
+        "The training loop in PyTorch",
+        [
+            md(f"""
         # The training loop in PyTorch
 
         The same line, the same data and the same starting point as the NumPy notebook —
@@ -148,36 +153,37 @@ def torch_notebook(cfg: LinearConfig | None = None):
         code*]({CHAPTER}#derivative-to-code). The loop cell is generated from
         `precompute/loops_torch.py` (section `torch-loop`), the code the chapter shows.
         """),
-        setup_cell("""
+            setup_cell("""
         import matplotlib.pyplot as plt
         import numpy as np
         import torch
         from torch import nn
         """),
-        *data_cells(cfg),
-        md("""
+            *data_cells(cfg),
+            md("""
         PyTorch layers take one row per example and one column per feature. Keep NumPy's
         float64, so that this loop and the NumPy one agree to rounding error.
         """),
-        code("""
+            code("""
         x_np, y_np = x, y  # kept for the plot
         x = torch.tensor(x).unsqueeze(1)  # shape (n, 1), float64 like NumPy
         y = torch.tensor(y).unsqueeze(1)
         """),
-        md("## The loop"),
-        start_cell(cfg),
-        from_section("precompute/loops_torch.py", "torch-loop"),
-        code("""
+            md("## The loop"),
+            start_cell(cfg),
+            from_section("precompute/loops_torch.py", "torch-loop"),
+            code("""
         with torch.no_grad():
             final_loss = loss_fn(model(x), y).item()
         w, b = model.weight.item(), model.bias.item()
         print(f"after {epochs} epochs: w = {w:.6f}, b = {b:.6f}, loss = {final_loss:.6f}")
         """),
-        md("""
+            md("""
         These are the NumPy notebook's numbers: the same mathematical update, with the
         derivatives computed by autograd instead of by hand.
 
         ## What happened
         """),
-        plot_cell("x_np", "y_np"),
-    ])  # fmt: skip
+            plot_cell("x_np", "y_np"),
+        ],
+    )

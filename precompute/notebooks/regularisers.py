@@ -132,8 +132,10 @@ def regularisers_notebook(cfg: RegularisersConfig | None = None):
         torch.set_num_threads(1)  # one thread, deterministic kernels: the chapter's exact numbers
         torch.use_deterministic_algorithms(True)
         """)
-    return notebook("Overfitting, and three knobs that fix it", [
-        md(f"""
+    return notebook(
+        "Overfitting, and three knobs that fix it",
+        [
+            md(f"""
         # Overfitting, and three knobs that fix it
 
         A deliberately over-large network ({cfg.hidden_layers} hidden layers of {cfg.width})
@@ -147,8 +149,8 @@ def regularisers_notebook(cfg: RegularisersConfig | None = None):
         shows: `precompute/model.py` (section `mlp`) and `precompute/loops_torch.py`
         (section `knobs-loop`).
         """),
-        setup,
-        md(f"""
+            setup,
+            md(f"""
         ## The data
 
         {cfg.n_train} training points and {cfg.n_val} validation points from
@@ -156,10 +158,10 @@ def regularisers_notebook(cfg: RegularisersConfig | None = None):
         variance is {cfg.noise_std**2:.2f}: a model that has learned the function, and not
         the noise, has a validation loss near that).
         """),
-        data_cell(cfg),
-        md("## The network *(from precompute/model.py)*"),
-        from_section("precompute/model.py", "mlp"),
-        code("""
+            data_cell(cfg),
+            md("## The network *(from precompute/model.py)*"),
+            from_section("precompute/model.py", "mlp"),
+            code("""
         def evaluate(model, x, y):
             \"\"\"Mean squared error with dropout off and no gradients recorded.\"\"\"
             model.eval()
@@ -176,7 +178,7 @@ def regularisers_notebook(cfg: RegularisersConfig | None = None):
 
         print(sum(p.numel() for p in make_mlp().parameters()), "weights for", len(x_np), "points")
         """),
-        md("""
+            md("""
         ## The training loop *(from precompute/loops_torch.py)*
 
         Full-batch Adam. `weight_decay` adds L2 weight decay; `patience` turns on early
@@ -184,15 +186,21 @@ def regularisers_notebook(cfg: RegularisersConfig | None = None):
         Dropout lives in the network (`make_mlp(..., dropout)`). The loop is the
         chapter's, wrapped in a function so that each run can call it.
         """),
-        from_section("precompute/loops_torch.py", "knobs-loop", indent=4,
-                     prefix=TRAIN_PREFIX, suffix=TRAIN_SUFFIX),  # fmt: skip
-        md(f"## Four runs, {EPOCHS} epochs each"),
-        runs_cell(cfg),
-        code(SUMMARY),
-        md("""
+            from_section(
+                "precompute/loops_torch.py",
+                "knobs-loop",
+                indent=4,
+                prefix=TRAIN_PREFIX,
+                suffix=TRAIN_SUFFIX,
+            ),
+            md(f"## Four runs, {EPOCHS} epochs each"),
+            runs_cell(cfg),
+            code(SUMMARY),
+            md("""
         The baseline's validation loss reaches its minimum early and then climbs while
         its training loss keeps falling far below the noise variance: it is memorising
         the noise. Each knob keeps the validation loss lower at the end.
         """),
-        code(PLOT),
-    ])  # fmt: skip
+            code(PLOT),
+        ],
+    )

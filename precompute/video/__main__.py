@@ -80,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         "render_seconds": round(time.perf_counter() - started, 1),
     }
     outputs.MANIFEST.write_text(json.dumps(manifest, indent=2) + "\n")
-    print(f"video: wrote {outputs.OUT.relative_to(outputs.ROOT)}/ in {manifest['render_seconds']} s")
+    print(
+        f"video: wrote {outputs.OUT.relative_to(outputs.ROOT)}/ in {manifest['render_seconds']} s"
+    )
     return 0
 
 

@@ -13,12 +13,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.animation import FFMpegWriter  # noqa: E402
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.animation import FFMpegWriter
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from .storyboard import VideoConfig, forward, num, steps, x_at  # noqa: E402
+from .storyboard import VideoConfig, forward, num, steps, x_at
 
 FADE = 0.4  # seconds for an element to fade in
 NODE_Y = 0.70  # figure-fraction height of the pipeline row

@@ -6,6 +6,7 @@ all come from STEPS, so what is said and what is shown cannot drift apart.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import asdict, dataclass, field
@@ -88,7 +89,7 @@ def x_at(cfg: VideoConfig, t: float) -> float:
     keys = cfg.sweep
     if t <= keys[0][0]:
         return keys[0][1]
-    for (t0, x0), (t1, x1) in zip(keys, keys[1:], strict=False):
+    for (t0, x0), (t1, x1) in itertools.pairwise(keys):
         if t <= t1:
             return x0 + (x1 - x0) * ease((t - t0) / (t1 - t0))
     return keys[-1][1]

@@ -42,9 +42,9 @@ def fix(html: str) -> str:
     return html
 
 
-def on_post_page(output: str, page, config):  # noqa: ARG001 (MkDocs hook signature)
+def on_post_page(output: str, page, config):
     return fix(output)
 
 
-def on_post_template(output: str, template_name, config):  # noqa: ARG001 (404.html and friends)
+def on_post_template(output: str, template_name, config):
     return fix(output)

@@ -64,7 +64,9 @@ def strip_scripts(content: str) -> str:
 
 def math_items(text: str) -> list[tuple[str, bool, str]]:
     """(tex, display, source) for each formula in a run of prose text."""
-    items = [(html.unescape(m.group("tex")).strip(), True, m.group(0)) for m in DISPLAY.finditer(text)]
+    items = [
+        (html.unescape(m.group("tex")).strip(), True, m.group(0)) for m in DISPLAY.finditer(text)
+    ]
     rest = DISPLAY.sub(" ", text)
     items += [(html.unescape(m.group("tex")), False, m.group(0)) for m in INLINE.finditer(rest)]
     return items
@@ -114,7 +116,7 @@ def stylesheets(page, has_math: bool) -> str:
     return "\n".join(links) + "\n"
 
 
-def on_page_content(content: str, page, config, files):  # noqa: ARG001 (MkDocs hook signature)
+def on_page_content(content: str, page, config, files):  # MkDocs hook signature
     if not is_notebook(page):
         return content
     content = strip_scripts(content)

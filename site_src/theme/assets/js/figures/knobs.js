@@ -76,7 +76,7 @@ function fitSpec(data, run, base, p) {
     layout: {
       xaxis: axis.linear("x", padded(extent(data.grid.x), 0.02)),
       yaxis: axis.linear("y", padded(extent(...points.map((set) => set.y), data.grid.y_true), 0.15)),
-      legend: legendColumns(3), margin: { t: 64 },
+      legend: legendColumns(2), margin: { t: 64 },
     },
   };
 }
@@ -154,7 +154,7 @@ function select(id, label, values, value, text) {
 export function describe(knobs, run, base) {
   const setting = `early stopping ${knobs.early_stopping ? "on" : "off"}, weight decay ${fmt(knobs.weight_decay)}, dropout ${fmt(knobs.dropout)}`;
   if (!run) return `No run was precomputed for ${setting}; only the unregularised baseline is shown.`;
-  return `Showing ${setting}: best validation loss ${fmt(run.summary.best_val_loss)} (no regularisation: ${fmt(base.summary.best_val_loss)}), final validation loss ${fmt(run.summary.final_val_loss)} (${fmt(base.summary.final_val_loss)}), train/val gap ${fmt(run.summary.train_val_gap)} (${fmt(base.summary.train_val_gap)}).`;
+  return `This run: ${setting}. It ends at validation loss ${fmt(run.summary.final_val_loss)}, against ${fmt(base.summary.final_val_loss)} without regularisation.`;
 }
 
 function initialKnobs(data, fallback) {
@@ -199,7 +199,7 @@ export const mount = figure(async (el, d) => {
     missing,
     h("div", { class: "wtwm-pair" }, plots[0], plots[1]),
     h("div", { class: "wtwm-pair" }, plots[2], h("div", { class: "wtwm-knobs-side" }, summary.node)),
-    h("div", { class: "wtwm-knobs-code" }, h("div", { class: "wtwm-knobs-code-bar" }, h("span", { text: "The loop for this setting (PyTorch)" }), copy, copied), h("pre", {}, code)),
+    h("div", { class: "wtwm-knobs-code" }, h("div", { class: "wtwm-knobs-code-bar" }, h("span", { text: "PyTorch loop for this run" }), copy, copied), h("pre", {}, code)),
   );
 
   const specs = [fitSpec, curvesSpec, (_, r, b, p) => normsSpec(r, b, p)];

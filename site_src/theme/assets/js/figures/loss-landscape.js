@@ -47,7 +47,7 @@ function surfaceSpec(surface, r, inputs, p, scheme) {
   return {
     data: [
       { type: "contour", name: "loss", x: surface.w, y: surface.b, z: surface.loss, showscale: false, ncontours: 18,
-        colorscale: [[0, dark ? "#16324a" : "#e8f1fb"], [1, p.background]], reversescale: false,
+        colorscale: [[0, dark ? "#1f4e79" : "#c6dbef"], [1, p.background]],
         contours: { coloring: "heatmap" }, line: { color: p.muted, width: 0.6 },
         hovertemplate: "w %{x:.3g}, b %{y:.3g}: loss %{z:.3g}<extra></extra>" },
       { type: "scatter", mode: "lines", name: `slice b = ${fmt(r.b)}`, x: [inputs.w0.min, inputs.w0.max], y: [r.b, r.b],

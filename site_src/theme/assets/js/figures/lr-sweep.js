@@ -3,8 +3,8 @@
 // the 1-D loss curve L(w, b_opt), chosen with a radio group.
 import { loadData } from "../lib/data.js";
 import {
-  axis, captionLine, extent, figure, finite, fmt, h, legendColumns, padded, stage, stateButtons,
-  themedPlot, topLegend,
+  axis, captionLine, extent, figure, finite, fmt, h, padded, stage, stateButtons, themedPlot,
+  topLegend,
 } from "../lib/plot.js";
 import { readState } from "../lib/url-state.js";
 
@@ -33,11 +33,11 @@ export function curvesSpec(data, p) {
   }));
   const stops = runs.filter((run) => run.diverged).map((run) => {
     const at = lastFinite(run.train_loss);
-    return { x: run.epoch[at], y: run.train_loss[at], label: `diverged at epoch ${run.stopped_epoch}` };
+    return { x: run.epoch[at], y: run.train_loss[at], label: `diverged at<br>epoch ${run.stopped_epoch}` };
   });
   traces.push({
     type: "scatter", mode: "markers+text", name: "diverged", showlegend: false, x: stops.map((s) => s.x), y: stops.map((s) => s.y),
-    text: stops.map((s) => s.label), textposition: "bottom right", textfont: { color: p.bad },
+    text: stops.map((s) => s.label), textposition: "bottom center", textfont: { color: p.bad },
     marker: { symbol: "x-thin-open", size: 14, color: p.bad, line: { width: 3, color: p.bad } }, hoverinfo: "skip",
   });
   const [lo, hi] = extent(...runs.map((run) => run.train_loss));
@@ -54,14 +54,14 @@ export function pathSpec(data, run, index, p) {
   const ws = Array.from({ length: 121 }, (_, i) => lo + ((hi - lo) * i) / 120);
   return {
     data: [
-      { type: "scatter", mode: "lines", name: "L(w, b at its best)", x: ws, y: ws.map((v) => sliceLoss(data, v)), line: { color: p.muted, width: 2 }, hoverinfo: "skip" },
+      { type: "scatter", mode: "lines", name: "loss curve", x: ws, y: ws.map((v) => sliceLoss(data, v)), line: { color: p.muted, width: 2 }, hoverinfo: "skip" },
       { type: "scatter", mode: "lines+markers", name: `${run.label} path`, x: finite(run.w), y: finite(run.slice_loss),
         line: { color: p.series[index], width: 1.5, dash: DASHES[index] }, marker: { symbol: SYMBOLS[index], size: 7, color: p.series[index] },
         hovertemplate: "w %{x:.3g}, loss %{y:.3g}<extra></extra>" },
       { type: "scatter", mode: "markers", name: "minimum", x: [data.optimum.w], y: [data.optimum.train_loss],
         marker: { symbol: "star", size: 14, color: p.accent, line: { color: p.background, width: 1 } }, hovertemplate: "minimum: w %{x:.3g}<extra></extra>" },
     ],
-    layout: { xaxis: axis.linear("w", [lo, hi]), yaxis: axis.linear("loss at the best b"), legend: legendColumns(2), margin: { t: 64 }, hovermode: "closest" },
+    layout: { xaxis: axis.linear("w", [lo, hi]), yaxis: axis.linear("loss at the best b"), legend: topLegend, margin: { t: 64 }, hovermode: "closest" },
   };
 }
 

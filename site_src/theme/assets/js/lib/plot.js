@@ -26,6 +26,7 @@ export function disposer() {
 // cleanup undoes everything, and a build that fails half-way cleans up too.
 export function figure(build) {
   return async function mount(el, context) {
+    if (!(await whenNear(el))) return undefined; // left the page before it was needed
     const d = disposer();
     try {
       await build(el, d, context);
@@ -35,6 +36,24 @@ export function figure(build) {
       throw error;
     }
   };
+}
+
+// Resolves true once el comes within `margin` of the viewport (figures are drawn
+// only when the reader gets near them; their height is reserved in CSS, so
+// nothing moves), or false if an instant navigation removes el first.
+export function whenNear(el, margin = "600px") {
+  return new Promise((resolve) => {
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) finish(true);
+    }, { rootMargin: `${margin} 0px` });
+    const navigation = window.document$?.subscribe(() => { if (!el.isConnected) finish(false); });
+    function finish(near) {
+      observer.disconnect();
+      navigation?.unsubscribe();
+      resolve(near);
+    }
+    observer.observe(el);
+  });
 }
 
 // Calls fn at most once per animation frame with the latest arguments: a burst
@@ -114,7 +133,12 @@ export function logTicks(lo, hi) {
     }
   }
   if (values.length < 2) return {};
-  const text = (v) => (v >= 1e-3 && v < 1e4 ? fmt(v) : `10<sup>${Math.round(Math.log10(v))}</sup>`);
+  const text = (v) => {
+    if (v >= 1e-3 && v < 1e4) return String(v);
+    const k = Math.floor(Math.log10(v) + 1e-9);
+    const m = Math.round(v / 10 ** k);
+    return `${m === 1 ? "" : `${m}×`}10<sup>${k}</sup>`;
+  };
   return { tickmode: "array", tickvals: values, ticktext: values.map(text) };
 }
 
