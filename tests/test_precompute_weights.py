@@ -15,8 +15,8 @@ import torch
 
 from precompute import weights
 from precompute.config import WeightsConfig
-from precompute.model import make_deterministic, make_mlp, predict
 from precompute.context import Tracker
+from precompute.model import make_deterministic, make_mlp, predict
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

@@ -26,9 +26,9 @@ HOOKS = Path(__file__).resolve().parent
 SCRIPT = re.compile(r"<script\b(?P<attrs>[^>]*)>(?P<body>.*?)</script>\s*", re.DOTALL)
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|import\(\s*["']https?://""")
 LINK_TAG = re.compile(r"<link\b[^>]*>")
-# Text between tags, and the elements whose text is code, not prose.
+# Tags (split out of the text), and the elements whose text is code, not prose.
 TOKENS = re.compile(r"(<[^>]+>)")
-RAW = re.compile(r"<(/?)(pre|code|script|style|textarea)\b", re.IGNORECASE)
+RAW = re.compile(r"<(pre|code|script|style|textarea)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
 DISPLAY = re.compile(r"\$\$(?P<tex>.+?)\$\$", re.DOTALL)
 INLINE = re.compile(r"(?<![\\$])\$(?![\s$])(?P<tex>(?:[^$\n]|\n(?!\n))+?)(?<![\s\\])\$(?!\d)")
 
@@ -74,27 +74,23 @@ def math_items(text: str) -> list[tuple[str, bool, str]]:
 
 def render_math(content: str) -> tuple[str, bool]:
     """Replace $...$ in prose (never inside pre/code/script/style) with KaTeX HTML."""
-    parts = TOKENS.split(content)
-    depth, prose = 0, []
-    for i, part in enumerate(parts):
-        if i % 2:  # a tag
-            raw = RAW.match(part)
-            if raw and not part.endswith("/>"):
-                depth = max(depth + (-1 if raw.group(1) else 1), 0)
-        elif depth == 0 and "$" in part:
-            prose.append(i)
-    found = {i: math_items(parts[i]) for i in prose}
+    kept: list[str] = []
+
+    def keep(match: re.Match) -> str:  # code and scripts step aside while math is found
+        kept.append(match.group(0))
+        return f"\x00{len(kept) - 1}\x00"
+
+    parts = TOKENS.split(RAW.sub(keep, content))
+    found = {i: math_items(part) for i, part in enumerate(parts) if i % 2 == 0 and "$" in part}
     todo = [(tex, display) for items in found.values() for tex, display, _ in items]
-    if not todo:
-        return content, False
-    math = _math_hook()
-    math.render_all(todo)
-    for i, items in found.items():
-        text = parts[i]
-        for tex, display, source in items:
-            text = text.replace(source, math._cache[(tex, display)], 1)
-        parts[i] = text
-    return "".join(parts), True
+    if todo:
+        math = _math_hook()
+        math.render_all(todo)
+        for i, items in found.items():
+            for tex, display, source in items:
+                parts[i] = parts[i].replace(source, math._cache[(tex, display)], 1)
+    restored = re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], "".join(parts))
+    return restored, bool(todo)
 
 
 def download_link(page) -> str:

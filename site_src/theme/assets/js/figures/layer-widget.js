@@ -2,7 +2,9 @@
 // the slope da/dz out, computed by site_src/widgets/layer_forward.py in Pyodide.
 // This file only wires controls to that function and draws what it returns.
 import { callPython, PythonError, startPythonWhenNear } from "../lib/python.js";
-import { liveUpdate, numberControl, numberOr, pythonStatus, selectControl } from "../lib/controls.js";
+import {
+  dot, legendEntry, liveUpdate, numberControl, numberOr, pythonStatus, sameOr, segment, selectControl,
+} from "../lib/controls.js";
 import { axis, figure, fmt, h, stage, stateButtons, themedPlot, topLegend } from "../lib/plot.js";
 import { readState } from "../lib/url-state.js";
 
@@ -20,20 +22,23 @@ function stateFromUrl(initial) {
 
 const signed = (value) => (value < 0 ? `(${fmt(value)})` : fmt(value));
 
-function spec(result, p) {
-  const { z, a, slope } = result;
+// The curve is a trace (kept by reference while it does not change); the point
+// and the tangent move on every input, so they are shapes (cheap to redraw).
+function spec(r, p, memo) {
+  memo.z = sameOr(memo.z, r.curve.z);
+  memo.a = sameOr(memo.a, r.curve.a);
+  const tangent = { color: p.accent, width: 3, dash: "dash" };
   return {
     data: [
-      { type: "scatter", mode: "lines", name: `f(z) = ${result.formula}`, x: result.curve.z, y: result.curve.a,
+      { type: "scatter", mode: "lines", name: `f(z) = ${r.formula}`, x: memo.z, y: memo.a,
         line: { color: p.train, width: 2.5 }, hovertemplate: "z %{x:.3g}, f(z) %{y:.3g}<extra></extra>" },
-      { type: "scatter", mode: "lines", name: `tangent, slope da/dz = ${fmt(slope)}`, x: result.tangent.z, y: result.tangent.a,
-        line: { color: p.accent, width: 3, dash: "dash" }, hoverinfo: "skip" },
-      { type: "scatter", mode: "markers", name: "(z, a)", x: [z], y: [a],
-        marker: { color: p.val, size: 12, line: { color: p.background, width: 1.5 } }, hovertemplate: "z %{x:.3g}, a %{y:.3g}<extra></extra>" },
+      legendEntry("tangent at z: slope da/dz", { mode: "lines", line: tangent }),
+      legendEntry("(z, a)", { mode: "markers", marker: { color: p.val, size: 12 } }),
     ],
     layout: {
-      xaxis: axis.linear("z = w·x + b", result.view.z), yaxis: axis.linear("a = f(z)", result.view.a),
+      xaxis: axis.linear("z = w·x + b", r.view.z), yaxis: axis.linear("a = f(z)", r.view.a),
       legend: topLegend, margin: { t: 72 }, hovermode: "closest", uirevision: "layer",
+      shapes: [segment(r.tangent.z[0], r.tangent.a[0], r.tangent.z[1], r.tangent.a[1], tangent), dot(r.z, r.a, p.val, 13, p.background)],
     },
   };
 }
@@ -86,7 +91,8 @@ export const mount = figure(async (el, d) => {
   host.append(statusLine, h("div", { class: "wtwm-controls wtwm-widget-controls" }, ...controls.map((c) => c.root)),
     out.root, note, plotBox, buttons.root);
 
-  const plot = await themedPlot(plotBox, (p) => spec(shown, p), d);
+  const memo = {};
+  const plot = await themedPlot(plotBox, (p) => spec(shown, p, memo), d);
   const update = liveUpdate({
     d,
     compute: (request) => callPython("layer_forward", "forward", request),

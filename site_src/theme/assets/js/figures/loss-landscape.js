@@ -4,7 +4,9 @@
 // rate, the regime); this file wires the controls and draws two views of it.
 import { loadData } from "../lib/data.js";
 import { callPython, PythonError, startPythonWhenNear } from "../lib/python.js";
-import { liveUpdate, numberControl, numberOr, pythonStatus } from "../lib/controls.js";
+import {
+  diamond, dot, legendEntry, liveUpdate, numberControl, numberOr, polyline, pythonStatus, sameOr, segment,
+} from "../lib/controls.js";
 import { axis, button, figure, fmt, h, stage, stateButtons, themedPlot, toggle, topLegend } from "../lib/plot.js";
 import { prefersReducedMotion } from "../lib/site.js";
 import { readState } from "../lib/url-state.js";
@@ -21,47 +23,62 @@ function stateFromUrl(initial) {
   return state;
 }
 
-function sliceSpec(r, p) {
+// Traces hold what changes rarely (the parabola, the contour map), kept by
+// reference; the path, the tangent and the points move on every input, so they
+// are shapes, which Plotly redraws without recomputing the traces.
+function pathShapes(xs, ys, p) {
+  const last = xs.length - 1;
+  return [
+    polyline(xs, ys, { color: p.val, width: 1.5 }),
+    ...xs.map((x, i) => dot(x, ys[i], p.val, i === last ? 12 : 7, i === last ? p.background : undefined)),
+  ];
+}
+
+function sliceSpec(r, p, memo) {
+  memo.w = sameOr(memo.w, r.curve.w);
+  memo.loss = sameOr(memo.loss, r.curve.loss);
+  const tangent = { color: p.accent, width: 3, dash: "dash" };
   return {
     data: [
-      { type: "scatter", mode: "lines", name: `L(w) at b = ${fmt(r.b)}`, x: r.curve.w, y: r.curve.loss,
+      { type: "scatter", mode: "lines", name: `L(w) at b = ${fmt(r.b)}`, x: memo.w, y: memo.loss,
         line: { color: p.train, width: 2.5 }, hovertemplate: "w %{x:.3g}, loss %{y:.3g}<extra></extra>" },
-      { type: "scatter", mode: "lines+markers", name: "descent steps", x: r.path.w, y: r.path.loss,
-        line: { color: p.val, width: 1.5 }, marker: { color: p.val, size: 7 },
-        customdata: r.path.step, hovertemplate: "step %{customdata}: w %{x:.3g}, loss %{y:.3g}<extra></extra>" },
-      { type: "scatter", mode: "lines", name: `tangent, slope ${fmt(r.current.grad)}`, x: r.tangent.w, y: r.tangent.loss,
-        line: { color: p.accent, width: 3, dash: "dash" }, hoverinfo: "skip" },
-      { type: "scatter", mode: "markers", name: "lowest point of the slice", x: [r.slice_min.w], y: [r.slice_min.loss],
-        marker: { symbol: "diamond", size: 11, color: p.good, line: { color: p.background, width: 1 } },
-        hovertemplate: "lowest: w %{x:.3g}, loss %{y:.3g}<extra></extra>" },
+      legendEntry("descent steps", { mode: "lines+markers", line: { color: p.val, width: 1.5 }, marker: { color: p.val, size: 7 } }),
+      legendEntry("tangent: slope dL/dw", { mode: "lines", line: tangent }),
+      legendEntry("lowest point of the slice", { mode: "markers", marker: { symbol: "diamond", size: 11, color: p.good } }),
     ],
     layout: {
       xaxis: axis.linear("w", r.view.w), yaxis: axis.linear(`loss L(w, b = ${fmt(r.b)})`, r.view.loss),
       legend: topLegend, margin: { t: 96 }, hovermode: "closest", uirevision: "slice",
+      shapes: [
+        diamond(r.slice_min.w, r.slice_min.loss, p.good, 13, p.background),
+        segment(r.tangent.w[0], r.tangent.loss[0], r.tangent.w[1], r.tangent.loss[1], tangent),
+        ...pathShapes(r.path.w, r.path.loss, p),
+      ],
     },
   };
 }
 
-function surfaceSpec(surface, r, inputs, p, scheme) {
-  const dark = scheme === "dark";
+function surfaceSpec(surface, r, inputs, p, scheme, memo) {
+  memo[scheme] ??= [
+    { type: "contour", name: "loss", x: surface.w, y: surface.b, z: surface.loss, showscale: false, ncontours: 18,
+      colorscale: [[0, scheme === "dark" ? "#1f4e79" : "#c6dbef"], [1, p.background]],
+      contours: { coloring: "heatmap" }, line: { color: p.muted, width: 0.6 },
+      hovertemplate: "w %{x:.3g}, b %{y:.3g}: loss %{z:.3g}<extra></extra>" },
+    legendEntry("the slice: b fixed", { mode: "lines", line: { color: p.accent, width: 2, dash: "dash" } }),
+    legendEntry("descent steps", { mode: "lines+markers", line: { color: p.val, width: 1.5 }, marker: { color: p.val, size: 7 } }),
+    { type: "scatter", mode: "markers", name: "lowest point overall", x: [surface.best.w], y: [surface.best.b],
+      marker: { symbol: "star", size: 15, color: p.good, line: { color: p.background, width: 1 } },
+      hovertemplate: "lowest: w %{x:.3g}, b %{y:.3g}<extra></extra>" },
+  ];
   return {
-    data: [
-      { type: "contour", name: "loss", x: surface.w, y: surface.b, z: surface.loss, showscale: false, ncontours: 18,
-        colorscale: [[0, dark ? "#1f4e79" : "#c6dbef"], [1, p.background]],
-        contours: { coloring: "heatmap" }, line: { color: p.muted, width: 0.6 },
-        hovertemplate: "w %{x:.3g}, b %{y:.3g}: loss %{z:.3g}<extra></extra>" },
-      { type: "scatter", mode: "lines", name: `slice b = ${fmt(r.b)}`, x: [inputs.w0.min, inputs.w0.max], y: [r.b, r.b],
-        line: { color: p.accent, width: 2, dash: "dash" }, hoverinfo: "skip" },
-      { type: "scatter", mode: "lines+markers", name: "descent steps", x: r.path.w, y: r.path.w.map(() => r.b),
-        line: { color: p.val, width: 1.5 }, marker: { color: p.val, size: 7 }, customdata: r.path.step,
-        hovertemplate: "step %{customdata}: w %{x:.3g}<extra></extra>" },
-      { type: "scatter", mode: "markers", name: "lowest point overall", x: [surface.best.w], y: [surface.best.b],
-        marker: { symbol: "star", size: 15, color: p.good, line: { color: p.background, width: 1 } },
-        hovertemplate: "lowest: w %{x:.3g}, b %{y:.3g}<extra></extra>" },
-    ],
+    data: memo[scheme],
     layout: {
       xaxis: axis.linear("w", [inputs.w0.min, inputs.w0.max]), yaxis: axis.linear("b", [inputs.b.min, inputs.b.max]),
       legend: topLegend, margin: { t: 96 }, hovermode: "closest", uirevision: "surface",
+      shapes: [
+        segment(inputs.w0.min, r.b, inputs.w0.max, r.b, { color: p.accent, width: 2, dash: "dash" }),
+        ...pathShapes(r.path.w, r.path.w.map(() => r.b), p),
+      ],
     },
   };
 }
@@ -127,8 +144,10 @@ export const mount = figure(async (el, d) => {
     h("div", { class: "wtwm-readout" }, regime, current), event, note,
     h("div", { class: "wtwm-pair" }, sliceBox, surfaceBox), log.root, buttons.root);
 
-  const slicePlot = await themedPlot(sliceBox, (p) => sliceSpec(shown, p), d);
-  const surfacePlot = await themedPlot(surfaceBox, (p, scheme) => surfaceSpec(surface, shown, inputs, p, scheme), d);
+  const sliceMemo = {};
+  const surfaceMemo = {};
+  const slicePlot = await themedPlot(sliceBox, (p) => sliceSpec(shown, p, sliceMemo), d);
+  const surfacePlot = await themedPlot(surfaceBox, (p, scheme) => surfaceSpec(surface, shown, inputs, p, scheme, surfaceMemo), d);
   const update = liveUpdate({
     d,
     compute: async (request) => callPython("loss_landscape", "descend", { ...(await data), ...request }),

@@ -1,0 +1,165 @@
+"""Speed of the live NumPy widgets, measured in headless Chromium (not a test).
+
+    python -m tests.bench_widgets [--runs 3] [--samples 100]
+
+- cold: a fresh browser context (empty cache) opens the chapter at the widget's
+  section; time from navigation start to the widget's first drawn Python result;
+- input to paint: a slider is moved (value set, `input` dispatched) and the time
+  runs until the frame showing the new plot has been painted: the widget draws in
+  a requestAnimationFrame callback and says so (`wtwm:drawn`); a message posted
+  from there is delivered after that frame's rendering;
+- the bare Python round trip (postMessage to the worker and back) for comparison.
+
+Prints a table and writes bench/results/widgets.json. The pytest suite never runs
+this file (its name does not start with test_).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import statistics
+import tempfile
+import threading
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, QuietHandler, build_site, free_port
+
+WIDGETS = {"layer": ("#fig-layer-widget", "layer-widget", "w"), "landscape": ("#fig-loss-landscape", "loss-landscape", "lr")}  # fmt: skip
+RECORD_LIVE = """
+window.__live = {};
+document.addEventListener("wtwm:drawn", (event) => {
+  const el = event.target;
+  if (el.dataset.live === "true" && !(el.id in window.__live)) window.__live[el.id] = performance.now();
+}, true);
+"""
+# Moves a slider `samples` times and times each input to the paint that shows it.
+INPUT_TO_PAINT = """
+async ([selector, control, samples]) => {
+  const figure = document.querySelector(selector);
+  const slider = figure.querySelector(`[data-control=${control}] input[type=range]`);
+  const [lo, hi] = [Number(slider.min), Number(slider.max)];
+  const afterPaint = () => new Promise((resolve) => {
+    figure.addEventListener("wtwm:drawn", () => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve(performance.now());
+      channel.port2.postMessage(0);
+    }, { once: true });
+  });
+  const times = [];
+  for (let i = 0; i < samples; i += 1) {
+    const painted = afterPaint();
+    const t0 = performance.now();
+    slider.value = String(lo + ((hi - lo) * ((i * 37) % 100 + 1)) / 102);
+    slider.dispatchEvent(new Event("input", { bubbles: true }));
+    times.push((await painted) - t0);
+    await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 17));
+  }
+  return times;
+}
+"""
+ROUND_TRIP = """
+async (samples) => {
+  const { callPython } = await import(new URL("assets/js/lib/python.js", document.baseURI.replace(/chapter-01\\/.*$/, "")).href);
+  const times = [];
+  for (let i = 0; i < samples; i += 1) {
+    const t0 = performance.now();
+    await callPython("layer_forward", "forward", { x: 1, w: (i % 50) / 20, b: 0, activation: "tanh" });
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+"""
+
+
+def summary(times: list[float]) -> dict:
+    ordered = sorted(times)
+    return {
+        "median_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 2),
+        "max_ms": round(ordered[-1], 2),
+        "n": len(ordered),
+    }
+
+
+def cold_start(browser, base_url: str, selector: str, section: str) -> dict:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.add_init_script(RECORD_LIVE)
+        page.goto(f"{base_url}chapter-01/#{section}")
+        page.wait_for_selector(f"{selector}[data-live=true]", timeout=120_000)
+        live_ms = page.evaluate("(id) => window.__live[id]", selector[1:])
+        status = page.locator(f"{selector} .wtwm-python-status").inner_text()
+        return {"live_ms": round(live_ms), "status": status}
+    finally:
+        context.close()
+
+
+def measure(base_url: str, runs: int, samples: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    results: dict = {"cold": {}, "input_to_paint": {}}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for name, (selector, section, _) in WIDGETS.items():
+            cold = [cold_start(browser, base_url, selector, section) for _ in range(runs)]
+            results["cold"][name] = {
+                "runs_ms": [run["live_ms"] for run in cold],
+                "median_ms": statistics.median(run["live_ms"] for run in cold),
+                "python_status": [run["status"] for run in cold],
+            }
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{base_url}chapter-01/#layer-widget")
+        for name, (selector, _, control) in WIDGETS.items():
+            page.locator(selector).scroll_into_view_if_needed()
+            page.wait_for_selector(f"{selector}[data-live=true]", timeout=120_000)
+            page.evaluate(INPUT_TO_PAINT, [selector, control, 10])  # warm up
+            times = page.evaluate(INPUT_TO_PAINT, [selector, control, samples])
+            results["input_to_paint"][name] = {"control": control, **summary(times)}
+        results["python_round_trip"] = summary(page.evaluate(ROUND_TRIP, samples))
+        context.close()
+        browser.close()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="cold page loads per widget")
+    parser.add_argument("--samples", type=int, default=100, help="slider inputs per widget")
+    args = parser.parse_args()
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}/"
+    with tempfile.TemporaryDirectory() as out:
+        build = build_site(Path(out), base_url)
+        if build.returncode != 0:
+            raise SystemExit(f"mkdocs build failed:\n{build.stderr}")
+        handler = functools.partial(QuietHandler, directory=out)
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            results = measure(base_url, args.runs, args.samples)
+        finally:
+            server.shutdown()
+    target = ROOT / "bench" / "results" / "widgets.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(results, indent=2) + "\n")
+    for name, cold in results["cold"].items():
+        print(
+            f"cold, page load to {name} live: median {cold['median_ms']} ms, runs {cold['runs_ms']}"
+        )
+    for name, paint in results["input_to_paint"].items():
+        print(f"input to paint, {name} ({paint['control']} slider): median {paint['median_ms']} ms, "
+              f"p95 {paint['p95_ms']} ms, max {paint['max_ms']} ms, n {paint['n']}")  # fmt: skip
+    trip = results["python_round_trip"]
+    print(
+        f"Python round trip (layer forward): median {trip['median_ms']} ms, p95 {trip['p95_ms']} ms"
+    )
+    print(f"written to {target.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

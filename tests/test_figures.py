@@ -1,0 +1,401 @@
+"""The chapter's data figures (issue #4) end to end in headless Chromium.
+
+Expected counts come from the exported JSON the figures read, so a change in the
+data changes the expectations with it. Every non-local request is blocked.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from itertools import pairwise
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.conftest import ARTIFACTS, ROOT, assert_clean
+
+pytestmark = pytest.mark.browser
+
+FIGURES = ["hero", "lr-sweep", "trajectories", "loss-curve", "knobs", "converge"]
+PLOTS = {"hero": 2, "lr-sweep": 2, "trajectories": 1, "loss-curve": 1, "knobs": 3, "converge": 2}
+
+
+@cache
+def data(name: str) -> dict:
+    return json.loads((ROOT / "docs" / "data" / f"{name}.json").read_text())["data"]
+
+
+def expected_traces() -> dict[str, list[int]]:
+    """Traces per plot, derived from the data (see each figure's spec)."""
+    return {
+        "hero": [4, 3],  # truth, train, val, prediction | train loss, val loss, marker
+        "lr-sweep": [len(data("linear")["lr_sweep"]) + 1, 3],  # one per run + stop markers
+        "trajectories": [2 * 3 + 2 * 3],  # NumPy/PyTorch x (w, b, loss) + |diff|, max x 3
+        "loss-curve": [3],
+        "knobs": [5, 4, 2],
+        "converge": [3, 2],
+    }
+
+
+def gd(page, figure: str, index: int = 0) -> str:
+    """A JS expression for the index-th Plotly graph div of a figure."""
+    return f"document.querySelectorAll('#fig-{figure} .js-plotly-plot')[{index}]"
+
+
+def show(page, figure: str) -> None:
+    """Scroll a figure into view (figures draw when near) and wait for its plots."""
+    page.locator(f"#fig-{figure}").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "([id, n]) => { const plots = document.querySelectorAll(`#fig-${id} .js-plotly-plot`);"
+        " return plots.length === n && [...plots].every((p) => p._fullLayout); }",
+        arg=[figure, PLOTS[figure]],
+    )
+
+
+def open_chapter(page, base_url: str, query: str = "", figures=FIGURES) -> None:
+    page.goto(base_url + "chapter-01/" + query)
+    page.wait_for_load_state("networkidle")
+    for figure in figures:
+        show(page, figure)
+
+
+def prediction_path(page) -> str:
+    return page.evaluate(
+        "document.querySelectorAll('#fig-hero .wtwm-hero-fit .scatterlayer .trace')[3]"
+        ".querySelector('path.js-line').getAttribute('d')"
+    )
+
+
+def test_figures_render_from_the_data(page, base_url):
+    open_chapter(page, base_url)
+    for figure, traces in expected_traces().items():
+        counts = page.evaluate(
+            f"[...document.querySelectorAll('#fig-{figure} .js-plotly-plot')].map(g => g.data.length)"
+        )
+        assert counts == traces, figure
+        assert page.locator(f"#fig-{figure} .wtwm-fallback").is_hidden(), figure
+        assert page.locator(f"#fig-{figure} .wtwm-error").count() == 0, figure
+    overfit, regularisers = data("overfit"), data("regularisers")
+    # Frames: the sliders cover every exported frame, the curves every epoch.
+    assert page.get_attribute("#hero-epoch", "max") == str(len(overfit["frames"]["epoch"]) - 1)
+    assert page.get_attribute("#converge-epoch", "max") == str(
+        len(regularisers["converge"]["epoch"]) - 1
+    )
+    assert page.evaluate(f"{gd(page, 'hero')}.data[3].y.length") == len(overfit["grid"]["x"])
+    assert page.evaluate(f"{gd(page, 'hero', 1)}.data[0].x.length") == len(
+        overfit["curves"]["epoch"]
+    )
+    diverged = [r for r in data("linear")["lr_sweep"] if r["diverged"]]
+    assert page.evaluate(f"{gd(page, 'lr-sweep')}.data.at(-1).x.length") == len(diverged)
+    for run in diverged:
+        assert page.locator(f"#fig-lr-sweep text:has-text('epoch {run['stopped_epoch']}')").count()
+    assert page.locator("#knobs-wd option").count() == len(regularisers["knobs"]["weight_decay"])
+    assert page.locator("#knobs-p option").count() == len(regularisers["knobs"]["dropout"])
+    # Captions carry the numbers from the data, rendered at build time.
+    caption = page.inner_text("#fig-hero figcaption")
+    assert f"epoch {overfit['best_epoch']}" in caption
+    assert format(overfit["best_val_loss"], ".3g") in caption
+    assert format(data("linear")["critical_lr"], ".3g") in page.inner_text(
+        "#fig-lr-sweep figcaption"
+    )
+    assert_clean(page)
+
+
+def test_checkpoint_links_resolve(page, base_url):
+    page.goto(base_url + "chapter-01/")
+    files = data("weights")["files"]
+    links = page.locator("#fig-checkpoints a[href$='.pt']")
+    assert links.count() == len(files)
+    for i, checkpoint in enumerate(files):
+        href = links.nth(i).evaluate("a => a.href")
+        assert href.endswith(checkpoint["file"])
+        response = page.request.get(href)
+        assert response.ok and len(response.body()) == checkpoint["bytes"], href
+    code = page.locator("#fig-checkpoints pre code")
+    assert code.count() == len(files)
+    for i, checkpoint in enumerate(files):
+        assert "weights_only=True" in code.nth(i).text_content()
+        assert checkpoint["file"].rsplit("/", 1)[1] in code.nth(i).text_content()
+    page.locator("#fig-checkpoints").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => document.querySelector('#fig-checkpoints .wtwm-bytes').textContent.includes('KB')"
+    )
+    assert_clean(page)
+
+
+def test_hero_slider_moves_prediction_and_marker(page, base_url):
+    open_chapter(page, base_url, figures=["hero"])
+    before = prediction_path(page)
+    marker_before = page.evaluate(f"{gd(page, 'hero', 1)}.data[2].x[0]")
+    slider = page.locator("#hero-epoch")
+    slider.focus()
+    for _ in range(20):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("(d) => document.querySelectorAll('#fig-hero .wtwm-hero-fit .scatterlayer .trace')[3]"
+                           ".querySelector('path.js-line').getAttribute('d') !== d", arg=before)  # fmt: skip
+    epochs = data("overfit")["frames"]["epoch"]
+    assert slider.get_attribute("aria-valuetext") == f"epoch {epochs[20]} of {epochs[-1]}"
+    assert page.evaluate(f"{gd(page, 'hero', 1)}.data[2].x[0]") == epochs[20] != marker_before
+    assert f"epoch {epochs[20]}" in page.inner_text("#fig-hero figcaption")
+    page.wait_for_function(f"() => location.search.includes('hero.epoch={epochs[20]}')")
+    assert_clean(page)
+
+
+def test_clicking_the_loss_chart_sets_the_epoch(page, base_url):
+    open_chapter(page, base_url, figures=["hero"])
+    area = page.locator("#fig-hero .wtwm-hero-loss .nsewdrag").bounding_box()
+    page.mouse.click(area["x"] + area["width"] * 0.5, area["y"] + area["height"] / 2)
+    epochs = data("overfit")["frames"]["epoch"]
+    middle = epochs[-1] / 2
+    index = int(page.input_value("#hero-epoch"))
+    assert abs(epochs[index] - middle) <= max(b - a for a, b in pairwise(epochs))
+    # Dragging across the chart scrubs: the epoch follows the pointer.
+    page.mouse.move(area["x"] + 2, area["y"] + area["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(area["x"] + area["width"] * 0.9, area["y"] + 10, steps=5)
+    page.mouse.up()
+    assert epochs[int(page.input_value("#hero-epoch"))] > middle
+    assert_clean(page)
+
+
+def test_play_advances_and_pause_stops(page, base_url):
+    open_chapter(page, base_url, figures=["hero"])
+    play = page.locator("#fig-hero .wtwm-play")
+    assert play.get_attribute("aria-pressed") == "false"
+    play.click()
+    assert play.get_attribute("aria-pressed") == "true"
+    page.wait_for_function("() => Number(document.querySelector('#hero-epoch').value) >= 5")
+    play.click()
+    assert play.get_attribute("aria-pressed") == "false"
+    paused_at = page.input_value("#hero-epoch")
+    page.wait_for_timeout(400)  # not a speed check: nothing may move while paused
+    assert page.input_value("#hero-epoch") == paused_at
+    assert_clean(page)
+
+
+def test_reduced_motion_never_autoplays(new_page, base_url):
+    page = new_page(reduced_motion="reduce")
+    open_chapter(page, base_url, figures=["hero", "converge"])
+    page.wait_for_timeout(400)
+    for figure in ["hero", "converge"]:
+        assert page.input_value(f"#{figure}-epoch") == "0"
+        assert page.get_attribute(f"#fig-{figure} .wtwm-play", "aria-pressed") == "false"
+    page.click("#fig-converge .wtwm-play")  # the reader may still press play
+    page.wait_for_function("() => Number(document.querySelector('#converge-epoch').value) >= 2")
+    page.click("#fig-converge .wtwm-play")
+    assert_clean(page)
+
+
+def test_knobs_select_a_run_and_update_the_table(page, base_url):
+    open_chapter(page, base_url, figures=["knobs"])
+    regularisers = data("regularisers")
+    table = page.locator("#fig-knobs .wtwm-knobs-table tbody")
+    before = table.inner_text()
+    page.uncheck("#knobs-es")
+    page.select_option("#knobs-wd", str(regularisers["knobs"]["weight_decay"][-1]))
+    page.select_option("#knobs-p", "0")
+    run = next(
+        r for r in regularisers["runs"]
+        if not r["early_stopping"] and r["dropout"] == 0
+        and r["weight_decay"] == regularisers["knobs"]["weight_decay"][-1]
+    )  # fmt: skip
+    assert page.evaluate(f"{gd(page, 'knobs')}.data[4].y") == run["y_hat"]
+    assert page.evaluate(f"{gd(page, 'knobs', 2)}.data[1].y") == run["weight_norms"]["layers"][-1]
+    after = table.inner_text()
+    assert after != before
+    assert format(run["summary"]["final_val_loss"], ".3g") in after
+    code = page.inner_text("#fig-knobs .wtwm-knobs-code code")
+    assert "weight_decay=0.01" in code and "nn.Dropout(p=0.0)" in code and "patience" not in code
+    page.check("#knobs-es")
+    code = page.inner_text("#fig-knobs .wtwm-knobs-code code")
+    assert f"None, 0, {regularisers['patience']}" in code and "waited >= patience" in code
+    page.wait_for_function("() => location.search.includes('knobs.wd=0.01')")
+    assert_clean(page)
+
+
+def test_validation_toggle_hides_and_restores(page, base_url):
+    open_chapter(page, base_url, figures=["loss-curve"])
+    toggle = page.locator("#fig-loss-curve button.wtwm-toggle")
+    caption = page.locator("#fig-loss-curve .wtwm-caption-state")
+    shown = caption.inner_text()
+    visible_traces = "document.querySelectorAll('#fig-loss-curve .scatterlayer .trace').length"
+    assert page.evaluate(visible_traces) == 3
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    assert page.evaluate(visible_traces) == 1
+    assert caption.inner_text() != shown and "hidden" in caption.inner_text()
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "false"
+    assert page.evaluate(visible_traces) == 3
+    assert caption.inner_text() == shown
+    assert_clean(page)
+
+
+def test_lr_sweep_selector_changes_the_path(page, base_url):
+    open_chapter(page, base_url, figures=["lr-sweep"])
+    runs = data("linear")["lr_sweep"]
+    page.check("#lr-sweep-run-oscillate")
+    oscillate = next(r for r in runs if r["label"] == "oscillate")
+    assert page.evaluate(f"{gd(page, 'lr-sweep', 1)}.data[1].x.length") == len(oscillate["w"])
+    assert "oscillate" in page.inner_text("#fig-lr-sweep .wtwm-caption-state")
+    assert_clean(page)
+
+
+def test_deep_link_restores_state(page, base_url):
+    epochs = data("overfit")["frames"]["epoch"]
+    regularisers = data("regularisers")
+    wd = regularisers["knobs"]["weight_decay"][2]
+    query = (
+        f"?hero.epoch={epochs[30]}&knobs.es=0&knobs.wd={wd}&knobs.p=0.2"
+        "&loss-curve.val=hidden&lr-sweep.run=diverge&converge.epoch=40"
+    )
+    open_chapter(page, base_url, query)
+    assert page.input_value("#hero-epoch") == "30"
+    assert page.evaluate(f"{gd(page, 'hero', 1)}.data[2].x[0]") == epochs[30]
+    assert not page.is_checked("#knobs-es")
+    assert float(page.input_value("#knobs-wd")) == wd
+    assert float(page.input_value("#knobs-p")) == 0.2
+    assert page.get_attribute("#fig-loss-curve button.wtwm-toggle", "aria-pressed") == "true"
+    assert page.is_checked("#lr-sweep-run-diverge")
+    converge_epochs = regularisers["converge"]["epoch"]
+    assert converge_epochs[int(page.input_value("#converge-epoch"))] == min(
+        converge_epochs, key=lambda e: abs(e - 40)
+    )
+    assert_clean(page)
+
+
+def test_copy_link_and_reset(new_page, base_url):
+    page = new_page(permissions=["clipboard-read", "clipboard-write"])
+    open_chapter(page, base_url, figures=["hero"])
+    page.focus("#hero-epoch")
+    page.keyboard.press("End")
+    page.click("#fig-hero button:has-text('Copy link')")
+    page.wait_for_function(
+        "() => document.querySelector('#fig-hero .wtwm-state-buttons .wtwm-status').textContent"
+    )
+    link = page.evaluate("navigator.clipboard.readText()")
+    parts = urlsplit(link)
+    epochs = data("overfit")["frames"]["epoch"]
+    assert parse_qs(parts.query)["hero.epoch"] == [str(epochs[-1])] and parts.fragment == "try-it"
+    page.click("#fig-hero button:has-text('Reset')")
+    assert page.input_value("#hero-epoch") == "0"
+    page.wait_for_function("() => !location.search.includes('hero.epoch')")
+    assert_clean(page)
+
+
+def plot_backgrounds(page) -> list[str]:
+    return page.evaluate(
+        "[...document.querySelectorAll('.wtwm-data-figure .js-plotly-plot .main-svg')]"
+        ".filter(s => s.style.background).map(s => getComputedStyle(s).backgroundColor)"
+    )
+
+
+def set_scheme(page, scheme: str) -> None:
+    """Click Material's palette toggle until the body has the wanted scheme."""
+    for _ in range(3):
+        if page.evaluate("document.body.dataset.mdColorScheme") == scheme:
+            return
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+    assert page.evaluate("document.body.dataset.mdColorScheme") == scheme
+
+
+def test_theme_toggle_restyles_without_reload(page, base_url):
+    open_chapter(page, base_url)
+    page.evaluate("window.__samePage = true")
+    light = plot_backgrounds(page)
+    assert light and set(light) == {"rgb(255, 255, 255)"}
+    set_scheme(page, "slate")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.wtwm-data-figure .js-plotly-plot .main-svg')]"
+        ".filter(s => s.style.background).every(s => getComputedStyle(s).backgroundColor !== 'rgb(255, 255, 255)')"
+    )
+    dark = plot_backgrounds(page)
+    assert len(dark) == len(light) and set(dark) == {"rgb(30, 33, 41)"}
+    assert page.evaluate("window.__samePage === true")
+    grid = page.evaluate(f"{gd(page, 'hero', 1)}._fullLayout.yaxis.gridcolor")
+    assert grid == "#3a404d"
+    assert_clean(page)
+
+
+def test_phone_width_no_overflow(new_page, base_url, scheme):
+    page = new_page(scheme=scheme, width=360, height=780)
+    open_chapter(page, base_url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    for figure in FIGURES:
+        sticking_out = page.evaluate(
+            """(id) => { const fig = document.getElementById(id).getBoundingClientRect();
+            return [...document.getElementById(id).querySelectorAll('*')]
+              .filter(n => !n.closest('pre, .main-svg, .md-typeset__scrollwrap'))
+              .filter(n => { const r = n.getBoundingClientRect(); return r.width > 0 && (r.right > fig.right + 1 || r.left < fig.left - 1); })
+              .map(n => n.tagName + '.' + n.className); }""",
+            f"fig-{figure}",
+        )
+        assert sticking_out == [], (figure, sticking_out)
+    assert_clean(page)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_reserved_height_matches_the_drawn_figure(new_page, base_url, width):
+    """Layout shift ~0: each stage's CSS min-height already equals its drawn height."""
+    page = new_page(width=width)
+    open_chapter(page, base_url)
+    for figure in FIGURES:
+        reserved, drawn = page.evaluate(
+            "(id) => { const st = document.querySelector(`#${id} .wtwm-stage`);"
+            " return [parseFloat(getComputedStyle(st).minHeight), st.querySelector('.wtwm-live').getBoundingClientRect().height]; }",
+            f"fig-{figure}",
+        )  # fmt: skip
+        assert drawn <= reserved + 2, (figure, reserved, drawn)
+        assert reserved - drawn <= 24, (figure, reserved, drawn)
+    assert_clean(page)
+
+
+def count_resize_listeners(page) -> int:
+    cdp = page.context.new_cdp_session(page)
+    window = cdp.send("Runtime.evaluate", {"expression": "window"})["result"]["objectId"]
+    listeners = cdp.send("DOMDebugger.getEventListeners", {"objectId": window})["listeners"]
+    cdp.detach()
+    return sum(1 for listener in listeners if listener["type"] == "resize")
+
+
+def test_instant_navigation_round_trips_leave_one_plot_per_figure(page, base_url):
+    page.goto(base_url)
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.__samePage = true")
+    baseline = None
+    for _ in range(3):
+        page.locator("article a[href*='chapter-01']").first.click()
+        page.wait_for_url("**/chapter-01/**")
+        page.wait_for_load_state("networkidle")
+        for figure in FIGURES:
+            show(page, figure)
+            assert page.locator(f"#fig-{figure} .js-plotly-plot").count() == PLOTS[figure]
+        assert page.locator(".js-plotly-plot").count() >= sum(PLOTS.values())
+        assert page.evaluate("!!document.getElementById('plotly.js-style-global')")
+        listeners = count_resize_listeners(page)
+        baseline = listeners if baseline is None else baseline
+        assert listeners == baseline, "resize listeners pile up across navigations"
+        # the hero still works after the round trip
+        before = prediction_path(page)
+        page.focus("#hero-epoch")
+        page.keyboard.press("End")
+        page.wait_for_function("(d) => document.querySelectorAll('#fig-hero .wtwm-hero-fit .scatterlayer .trace')[3]"
+                               ".querySelector('path.js-line').getAttribute('d') !== d", arg=before)  # fmt: skip
+        page.locator(".md-header__title, a.md-header__button.md-logo").first.click()
+        page.wait_for_url(base_url)
+        page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.__samePage === true"), "navigation was a full page load"
+    assert_clean(page)
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_screenshots_for_review(new_page, base_url, scheme, width):
+    page = new_page(scheme=scheme, width=width, height=900)
+    open_chapter(page, base_url)
+    ARTIFACTS.mkdir(exist_ok=True)
+    for figure in [*FIGURES, "checkpoints"]:
+        locator = page.locator(f"#fig-{figure}")
+        locator.scroll_into_view_if_needed()
+        locator.screenshot(path=str(ARTIFACTS / f"figure-{figure}-{scheme}-{width}.png"))
+    assert_clean(page)

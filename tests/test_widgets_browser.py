@@ -1,0 +1,335 @@
+"""The live NumPy widgets end to end: Pyodide from the site, every other host blocked.
+
+Numbers on the page are checked against the same widget modules run in CPython.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, assert_clean, screenshot
+
+sys.path.insert(0, str(ROOT / "site_src" / "widgets"))
+import layer_forward
+import loss_landscape
+
+pytestmark = pytest.mark.browser
+BOOT_MS = 90_000  # Pyodide boots in ~2-6 s here; generous for a loaded CI machine
+LAYER, LANDSCAPE = "#fig-layer-widget", "#fig-loss-landscape"
+DARK_BACKGROUND = "#1e2129"  # theme.js's dark plot background
+
+
+def assert_widgets_clean(page):
+    """conftest's assert_clean, less one thing that is not a failure: Chromium cancels
+    a <video>'s media request once it has what it needs (the layer video sits just
+    above the widgets), which Playwright reports as net::ERR_ABORTED."""
+    media = re.compile(r"\.(mp4|webm) \(net::ERR_ABORTED\)$")
+    page.failed_requests = [r for r in page.failed_requests if not media.search(r)]
+    assert_clean(page)
+
+
+def linear_data() -> dict:
+    return json.loads((ROOT / "docs" / "data" / "linear.json").read_text())["data"]
+
+
+def open_widget(page, base_url, figure, query=""):
+    """Open the chapter (unless it is open) and wait until `figure` shows Python's result."""
+    section = "layer-widget" if figure == LAYER else "loss-landscape"
+    if "/chapter-01/" not in page.url:
+        page.goto(f"{base_url}chapter-01/{query}#{section}")
+    page.locator(figure).scroll_into_view_if_needed()
+    page.wait_for_selector(f"{figure}[data-live=true]:not(.wtwm-widget--pending)", timeout=BOOT_MS)
+    return page.locator(figure)
+
+
+def scheme_of_plot(page, figure):
+    return page.evaluate(
+        "(sel) => document.querySelector(sel + ' .js-plotly-plot')._fullLayout.paper_bgcolor",
+        figure,
+    )
+
+
+def toggle_palette_to_dark(page):
+    """Click Material's palette toggle (it cycles auto, light, dark) until dark."""
+    for _ in range(3):
+        if page.evaluate("() => document.body.dataset.mdColorScheme") == "slate":
+            return
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+    assert page.evaluate("() => document.body.dataset.mdColorScheme") == "slate"
+
+
+def drawn_after(page, figure, action):
+    """Run action() and wait until the widget has drawn a newer result."""
+    before = int(page.locator(figure).get_attribute("data-renders"))
+    action()
+    page.wait_for_function(
+        "([sel, n]) => Number(document.querySelector(sel).dataset.renders) > n"
+        " && !document.querySelector(sel).classList.contains('wtwm-widget--pending')",
+        arg=[figure, before],
+    )
+
+
+def plot_data(page, figure, index=0):
+    return page.evaluate(
+        "([sel, i]) => document.querySelectorAll(sel + ' .js-plotly-plot')[i].data"
+        ".map((t) => ({x: t.x, y: t.y, name: t.name}))",
+        [figure, index],
+    )
+
+
+def layer_point(page):
+    point = plot_data(page, LAYER)[2]
+    return point["x"][0], point["y"][0]
+
+
+def field(widget, name):
+    return widget.locator(f"[data-control={name}] input[type=text]")
+
+
+def message(widget, name):
+    return widget.locator(f"[data-control={name}] .wtwm-control__message")
+
+
+# ------------------------------------------------------------------- layer
+def test_layer_widget_runs_numpy_in_light_and_dark(new_page, base_url, scheme):
+    page = new_page(scheme=scheme)
+    widget = open_widget(page, base_url, LAYER)
+    expected = layer_forward.initial_state()["result"]
+    assert "Computed by NumPy 2." in widget.inner_text()  # NumPy's version, from Pyodide
+    assert layer_point(page) == pytest.approx((expected["z"], expected["a"]))
+    assert (scheme_of_plot(page, LAYER) == DARK_BACKGROUND) == (scheme == "dark")
+    screenshot(page, f"widget-layer-{scheme}")
+    if scheme == "light":  # the plots follow the palette toggle live, without a reload
+        toggle_palette_to_dark(page)
+        for figure in (LAYER, LANDSCAPE):
+            page.wait_for_function(
+                "([sel, bg]) => document.querySelector(sel + ' .js-plotly-plot')"
+                "._fullLayout.paper_bgcolor === bg",
+                arg=[figure, DARK_BACKGROUND],
+            )
+    assert_widgets_clean(page)
+
+
+def test_layer_widget_follows_slider_and_typed_input(page, base_url):
+    widget = open_widget(page, base_url, LAYER)
+    slider = widget.get_by_label("weight w", exact=True)
+    assert slider.get_attribute("type") == "range"
+    drawn_after(page, LAYER, lambda: (slider.focus(), slider.press("End")))  # keyboard: w = max
+    assert field(widget, "w").input_value() == "3"
+    assert slider.get_attribute("aria-valuetext") == "weight w 3"
+    drawn_after(page, LAYER, lambda: field(widget, "x").fill("-0.25"))
+    drawn_after(page, LAYER, lambda: widget.get_by_label("activation f").select_option("relu"))
+    expected = layer_forward.forward(-0.25, 3.0, -0.5, "relu")
+    assert layer_point(page) == pytest.approx((expected["z"], expected["a"]))
+    readout = widget.locator(".wtwm-readout").inner_text()
+    assert "3 × (-0.25) + (-0.5) = -1.25" in readout and "max(0, z) = 0" in readout
+    assert "1 if z > 0, else 0 = 0" in readout  # the slope backprop multiplies by
+    page.wait_for_url("**layer.activation=relu**")  # written a moment after the last change
+    assert "layer.w=3" in page.url
+    assert_widgets_clean(page)
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [("abc", "is not a number"), ("1e400", "too large"), ("NaN", "not a number you can")],
+)
+def test_bad_typed_input_is_explained_and_not_used(page, base_url, typed, says):
+    for figure, name in ((LAYER, "x"), (LANDSCAPE, "lr")):
+        widget = open_widget(page, base_url, figure)
+        renders = widget.get_attribute("data-renders")
+        field(widget, name).fill(typed)
+        field(widget, name).press("Enter")
+        assert says in message(widget, name).inner_text()
+        assert message(widget, name).is_visible()
+        assert field(widget, name).get_attribute("aria-invalid") == "true"
+        page.wait_for_timeout(300)  # would any computation have started, it would be drawn now
+        assert widget.get_attribute("data-renders") == renders
+    assert_widgets_clean(page)
+
+
+def test_out_of_range_input_is_clamped_with_a_note(page, base_url):
+    widget = open_widget(page, base_url, LAYER)
+    drawn_after(
+        page, LAYER, lambda: (field(widget, "b").fill("-70"), field(widget, "b").press("Enter"))
+    )
+    assert "outside -3 to 3: using -3" in message(widget, "b").inner_text()
+    assert field(widget, "b").input_value() == "-3"
+    assert layer_point(page)[0] == pytest.approx(1.5 * 1.0 - 3)
+    assert_widgets_clean(page)
+
+
+# ---------------------------------------------------------------- landscape
+def test_landscape_steps_plays_and_detects_divergence(page, base_url):
+    widget = open_widget(page, base_url, LANDSCAPE)
+    data = linear_data()
+    defaults = loss_landscape.initial_state(data)["defaults"]
+    step = widget.get_by_role("button", name="Take one gradient-descent step")
+    for _ in range(3):
+        drawn_after(page, LANDSCAPE, step.click)
+    expected = loss_landscape.descend(data["x"], data["y"], **{**defaults, "steps": 3})
+    path = plot_data(page, LANDSCAPE)[1]
+    assert path["x"] == pytest.approx(expected["path"]["w"])
+    assert widget.locator(".wtwm-landscape-log tbody tr").count() == 4
+    assert f"w = {expected['current']['w']:.4g}" in widget.locator(".wtwm-readout").inner_text()
+    critical = expected["critical_lr"]
+    assert f"critical rate {critical:.3g}" in widget.inner_text()
+
+    # Above the critical rate: play until Python reports divergence, then stop.
+    lr = round(1.15 * critical, 3)
+    drawn_after(page, LANDSCAPE, lambda: field(widget, "lr").fill(str(lr)))
+    assert "above the critical rate" in widget.locator(".wtwm-readout").inner_text()
+    play = widget.get_by_role("button", name="Play gradient descent")
+    play.click()
+    assert (
+        widget.get_by_role("button", name="Pause gradient descent").get_attribute("aria-pressed")
+        == "true"
+    )
+    event = widget.locator(".wtwm-landscape-event")
+    event.filter(has_text="Diverged at step").wait_for(timeout=60_000)
+    assert play.get_attribute("aria-pressed") == "false" and step.is_disabled()
+    for index in (0, 1):  # both views drawn, finite numbers only
+        for trace in plot_data(page, LANDSCAPE, index):
+            values = [v for v in (trace["x"] or []) + (trace["y"] or []) if not isinstance(v, list)]
+            assert values and all(isinstance(v, int | float) for v in values), trace["name"]
+    widget.scroll_into_view_if_needed()
+    screenshot(page, "widget-landscape-diverged")
+    assert_widgets_clean(page)
+
+
+def test_reduced_motion_never_autoplays_and_play_jumps_to_the_end(new_page, base_url):
+    page = new_page(reduced_motion="reduce", scheme="dark", width=360, height=780)
+    widget = open_widget(page, base_url, LANDSCAPE)
+    page.wait_for_timeout(1000)
+    assert "step 0 of" in widget.inner_text()  # nothing moved by itself
+    drawn_after(page, LANDSCAPE, widget.get_by_role("button", name="Play gradient descent").click)
+    assert (
+        widget.get_by_role("button", name="Play gradient descent").get_attribute("aria-pressed")
+        == "false"
+    )
+    assert "Converged at step" in widget.locator(".wtwm-landscape-event").inner_text()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    screenshot(page, "widget-landscape-dark-360")
+    assert_widgets_clean(page)
+
+
+# ------------------------------------------------------------ URL and reset
+def test_deep_link_restores_both_widgets_and_reset_clears_it(page, base_url):
+    data = linear_data()
+    spec = loss_landscape.inputs(data["x"], data["y"])
+    lr = spec["lr"]["max"] / 2
+    query = f"?layer.x=-2&layer.b=0.25&layer.activation=sigmoid&landscape.lr={lr}&landscape.steps=4"
+    widget = open_widget(page, base_url, LAYER, query)
+    expected = layer_forward.forward(-2, 1.5, 0.25, "sigmoid")
+    assert field(widget, "x").input_value() == "-2"
+    assert widget.get_by_label("activation f").input_value() == "sigmoid"
+    assert layer_point(page) == pytest.approx((expected["z"], expected["a"]))
+
+    landscape = page.locator(LANDSCAPE)
+    landscape.scroll_into_view_if_needed()
+    page.wait_for_selector(
+        f"{LANDSCAPE}[data-live=true]:not(.wtwm-widget--pending)", timeout=BOOT_MS
+    )
+    defaults = loss_landscape.initial_state(data)["defaults"]
+    descent = loss_landscape.descend(data["x"], data["y"], **{**defaults, "lr": lr, "steps": 4})
+    assert plot_data(page, LANDSCAPE)[1]["x"] == pytest.approx(descent["path"]["w"])
+
+    copy = widget.get_by_role("button", name="Copy a link to this figure in its current state")
+    copy.click()
+    status = widget.locator(".wtwm-state-buttons .wtwm-status")
+    assert status.inner_text()  # "Link copied." or the link itself when the clipboard is blocked
+    drawn_after(page, LAYER, widget.get_by_role("button", name="Reset this figure").click)
+    assert field(widget, "x").input_value() == "1"
+    page.wait_for_function("() => !location.search.includes('layer.')")
+    assert "landscape.steps=4" in page.url  # the other widget's state is its own
+    assert_widgets_clean(page)
+
+
+# --------------------------------------------------------------- fallbacks
+def test_without_pyodide_the_widgets_say_so_and_the_page_works(browser, server, base_url):
+    from tests.conftest import open_context
+
+    context = open_context(browser)
+    context.route("**/assets/vendor/pyodide/**", lambda route: route.abort())
+    page = context.new_page()
+    errors, failed = [], []
+    page.on(
+        "console",
+        lambda m: m.type == "error" and errors.append((m.text, m.location.get("url", ""))),
+    )
+    page.on("pageerror", lambda e: errors.append((str(e), "")))
+    media = re.compile(r"\.(mp4|webm) \(net::ERR_ABORTED\)$")  # see assert_widgets_clean
+    page.on(
+        "requestfailed", lambda r: media.search(f"{r.url} ({r.failure})") or failed.append(r.url)
+    )
+    try:
+        page.goto(f"{base_url}chapter-01/#layer-widget")
+        for figure in (LAYER, LANDSCAPE):
+            page.locator(figure).scroll_into_view_if_needed()
+            status = page.locator(f"{figure} .wtwm-python-status[data-state=failed]")
+            status.wait_for(timeout=BOOT_MS)
+            assert "Python could not start" in status.inner_text()
+            assert "the rest of the page works" in status.inner_text()
+            assert page.locator(f"{figure} .js-plotly-plot").count() >= 1  # starting state drawn
+            assert page.locator(f"{figure} input[type=range]").first.is_disabled()
+        assert page.locator(f"{LAYER} .wtwm-readout").inner_text().count("=") >= 3
+        # The rest of the page: math rendered, no other figure broken, the theme
+        # toggle works and restyles even the widgets' static plots.
+        assert page.locator(".katex-display").count() >= 3
+        assert page.locator("[data-figure] .wtwm-error:not(.wtwm-python-status)").count() == 0
+        toggle_palette_to_dark(page)
+        page.wait_for_function(
+            "([sel, bg]) => document.querySelector(sel + ' .js-plotly-plot')"
+            "._fullLayout.paper_bgcolor === bg",
+            arg=[LAYER, DARK_BACKGROUND],
+        )
+        expected = [url for url in failed if "/assets/vendor/pyodide/" in url]
+        assert expected and expected == failed, failed
+        pyodide_url = "/assets/vendor/pyodide/"
+        unexpected = [e for e in errors if not (pyodide_url in e[1] and "Failed to load" in e[0])]
+        assert unexpected == [], unexpected
+    finally:
+        context.close()
+
+
+def test_instant_navigation_round_trip_boots_python_once(page, base_url):
+    wasm = []
+    page.on("request", lambda r: "pyodide.asm.wasm" in r.url and wasm.append(r.url))
+    page.goto(base_url)
+    page.evaluate("() => { window.__sameDocument = true; }")
+    for _ in range(2):
+        page.locator("article a[href*='chapter-01']").first.click()
+        page.wait_for_url("**/chapter-01/**")
+        widget = page.locator(LAYER)
+        widget.scroll_into_view_if_needed()
+        page.wait_for_selector(f"{LAYER}[data-live=true]", timeout=BOOT_MS)
+        assert "Computed by NumPy 2." in widget.inner_text()
+        drawn_after(page, LAYER, lambda w=widget: field(w, "x").fill("2"))
+        assert layer_point(page)[0] == pytest.approx(1.5 * 2 - 0.5)
+        page.go_back()
+        page.wait_for_url(base_url)
+    assert page.evaluate("() => window.__sameDocument === true"), "a full page load happened"
+    assert len(wasm) == 1, wasm
+    assert_widgets_clean(page)
+
+
+# ------------------------------------------------------------- built site
+def test_widget_python_in_the_built_site_is_the_tested_source(built_site):
+    sources = sorted((ROOT / "site_src" / "widgets").glob("*.py"))
+    assert {"bridge.py", "layer_forward.py", "loss_landscape.py"} <= {p.name for p in sources}
+    for source in sources:
+        published = Path(built_site) / "assets" / "widgets" / source.name
+        assert published.read_bytes() == source.read_bytes(), source.name
+
+
+def test_starting_state_is_in_the_html_without_javascript(built_site):
+    html = (Path(built_site) / "chapter-01" / "index.html").read_text()
+    layer = layer_forward.initial_state()["result"]
+    assert f"<td>{layer['a']:.3g}</td>" in html and f"<td>{layer['slope']:.3g}</td>" in html
+    landscape = loss_landscape.initial_state(linear_data())["result"]
+    assert f"<td>{landscape['critical_lr']:.3g}</td>" in html
+    assert html.count('class="wtwm-initial-state"') == 2 and html.count("data-state=") == 2
