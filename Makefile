@@ -9,7 +9,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PORT ?= 8000
 
-.PHONY: serve build test test-fast assets data data-check bench lint format clean chromium setup-site setup-all
+.PHONY: serve build test test-fast assets data data-check notebooks video bench lint format clean chromium setup-site setup-all
 
 ## serve: install what the site needs, build it, serve on http://127.0.0.1:$(PORT) with live reload
 serve: setup-site assets
@@ -40,9 +40,17 @@ data: setup-all
 data-check: setup-all
 	$(PY) -m precompute --check
 
+## notebooks: rebuild and execute docs/notebooks/ from the precompute sources (after `make data`)
+notebooks: setup-all
+	$(PY) -m precompute.notebooks
+
+## video: render the layer explainer (needs ffmpeg: apt-get install ffmpeg); committed, not built by CI
+video: setup-all
+	$(PY) -m precompute.video
+
 ## bench: speed numbers (Lighthouse, input-to-paint latency, Python ready time) into bench/report.md
 bench: setup-all assets chromium
-	$(PY) -m tests.bench
+	$(PY) -m benchmarks
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

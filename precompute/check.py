@@ -19,10 +19,7 @@ MAX_PER_FILE = 5  # the first few differences say enough
 
 
 def _field(parts: tuple) -> str:
-    text = ""
-    for p in parts:
-        text += f"[{p}]" if isinstance(p, int) else (f".{p}" if text else p)
-    return text or "(root)"
+    return paths.data_contract().field_path(parts)  # the same spelling the validator uses
 
 
 def diff_values(old: Any, new: Any, parts: tuple = ()) -> list[str]:

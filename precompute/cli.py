@@ -77,21 +77,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--check",
         action="store_true",
         help="regenerate everything into a temp dir and exit 1, naming files and fields, "
-        "if it differs from the committed data (provenance.wall_time_s is ignored)",
+        "if it differs from the committed data (provenance.wall_time_s is ignored; any edit "
+        "to precompute/*.py changes provenance.code_hash, so commit data with code)",
     )
     parser.add_argument("--force", action="store_true", help="ignore cached outputs and recompute")
     parser.add_argument(
         "--jobs",
         type=int,
-        default=min(2, os.cpu_count() or 1),
         metavar="N",
-        help="worker processes for the regularisers grid (default: %(default)s); outputs are "
-        "identical for any N: each run seeds itself and uses one thread",
+        help="worker processes for the regularisers grid (default: 2, or 1 with --quick where "
+        "starting workers costs more than it saves); outputs are identical for any N: each "
+        "run seeds itself and uses one thread",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
     if args.check and (args.quick or args.only or args.out):
         parser.error("--check regenerates everything from scratch: drop --quick/--only/--out")
+    if args.jobs is None:
+        args.jobs = 1 if args.quick else min(2, os.cpu_count() or 1)
     if args.quick and args.out and args.out.resolve() == paths.DOCS:
         parser.error("--quick output must never overwrite the committed data in docs/")
     return args

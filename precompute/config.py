@@ -86,7 +86,7 @@ class WeightsConfig(Setup):
 
 
 Config = LinearConfig | OverfitConfig | RegularisersConfig | WeightsConfig
-QUICK_EPOCHS = 500  # still past the validation minimum, so --quick shows overfitting too
+QUICK_EPOCHS = 400  # well past the validation minimum, so --quick shows overfitting too
 
 
 def configs(profile: str = "full") -> dict[str, Config]:

@@ -5,9 +5,10 @@
 - cold: a fresh browser context (empty cache) opens the chapter at the widget's
   section; time from navigation start to the widget's first drawn Python result;
 - input to paint: a slider is moved (value set, `input` dispatched) and the time
-  runs until the frame showing the new plot has been painted: the widget draws in
-  a requestAnimationFrame callback and says so (`wtwm:drawn`); a message posted
-  from there is delivered after that frame's rendering;
+  runs until the frame showing the new plot has been rendered: the widget says when
+  it has drawn (`wtwm:drawn`, and whether inside a requestAnimationFrame callback);
+  a message posted from the callback of the frame that renders the draw is
+  delivered once that frame's rendering is done;
 - the bare Python round trip (postMessage to the worker and back) for comparison.
 
 Prints a table and writes bench/results/widgets.json. The pytest suite never runs
@@ -27,7 +28,8 @@ from pathlib import Path
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, QuietHandler, build_site, free_port
 
-WIDGETS = {"layer": ("#fig-layer-widget", "layer-widget", "w"), "landscape": ("#fig-loss-landscape", "loss-landscape", "lr")}  # fmt: skip
+WIDGETS = {"layer": ("#fig-layer-widget", "layer-widget"), "landscape": ("#fig-loss-landscape", "loss-landscape")}  # fmt: skip
+SLIDERS = [("layer", "w"), ("layer", "activation"), ("landscape", "lr"), ("landscape", "b")]
 RECORD_LIVE = """
 window.__live = {};
 document.addEventListener("wtwm:drawn", (event) => {
@@ -35,25 +37,35 @@ document.addEventListener("wtwm:drawn", (event) => {
   if (el.dataset.live === "true" && !(el.id in window.__live)) window.__live[el.id] = performance.now();
 }, true);
 """
-# Moves a slider `samples` times and times each input to the paint that shows it.
+# Moves a slider (or changes a <select>) `samples` times and times each input to
+# the paint that shows it.
 INPUT_TO_PAINT = """
 async ([selector, control, samples]) => {
   const figure = document.querySelector(selector);
   const slider = figure.querySelector(`[data-control=${control}] input[type=range]`);
-  const [lo, hi] = [Number(slider.min), Number(slider.max)];
+  const select = figure.querySelector(`[data-control=${control}] select`);
   const afterPaint = () => new Promise((resolve) => {
-    figure.addEventListener("wtwm:drawn", () => {
+    figure.addEventListener("wtwm:drawn", (event) => {
       const channel = new MessageChannel();
       channel.port1.onmessage = () => resolve(performance.now());
-      channel.port2.postMessage(0);
+      // Drawn inside a frame callback: that frame renders next. Drawn outside: the
+      // next frame renders it, so wait for that frame to start first.
+      if (event.detail.inFrame) channel.port2.postMessage(0);
+      else requestAnimationFrame(() => channel.port2.postMessage(0));
     }, { once: true });
   });
   const times = [];
   for (let i = 0; i < samples; i += 1) {
     const painted = afterPaint();
     const t0 = performance.now();
-    slider.value = String(lo + ((hi - lo) * ((i * 37) % 100 + 1)) / 102);
-    slider.dispatchEvent(new Event("input", { bubbles: true }));
+    if (select) {  // a <select>: the next option
+      select.selectedIndex = (select.selectedIndex + 1) % select.options.length;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    } else {  // a slider: spread over its range
+      const [lo, hi] = [Number(slider.min), Number(slider.max)];
+      slider.value = String(lo + ((hi - lo) * ((i * 37) % 100 + 1)) / 102);
+      slider.dispatchEvent(new Event("input", { bubbles: true }));
+    }
     times.push((await painted) - t0);
     await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 17));
   }
@@ -104,7 +116,7 @@ def measure(base_url: str, runs: int, samples: int) -> dict:
     results: dict = {"cold": {}, "input_to_paint": {}}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for name, (selector, section, _) in WIDGETS.items():
+        for name, (selector, section) in WIDGETS.items():
             cold = [cold_start(browser, base_url, selector, section) for _ in range(runs)]
             results["cold"][name] = {
                 "runs_ms": [run["live_ms"] for run in cold],
@@ -114,12 +126,13 @@ def measure(base_url: str, runs: int, samples: int) -> dict:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.goto(f"{base_url}chapter-01/#layer-widget")
-        for name, (selector, _, control) in WIDGETS.items():
+        for name, control in SLIDERS:
+            selector = WIDGETS[name][0]
             page.locator(selector).scroll_into_view_if_needed()
             page.wait_for_selector(f"{selector}[data-live=true]", timeout=120_000)
             page.evaluate(INPUT_TO_PAINT, [selector, control, 10])  # warm up
             times = page.evaluate(INPUT_TO_PAINT, [selector, control, samples])
-            results["input_to_paint"][name] = {"control": control, **summary(times)}
+            results["input_to_paint"][f"{name}.{control}"] = summary(times)
         results["python_round_trip"] = summary(page.evaluate(ROUND_TRIP, samples))
         context.close()
         browser.close()
@@ -152,8 +165,8 @@ def main() -> None:
             f"cold, page load to {name} live: median {cold['median_ms']} ms, runs {cold['runs_ms']}"
         )
     for name, paint in results["input_to_paint"].items():
-        print(f"input to paint, {name} ({paint['control']} slider): median {paint['median_ms']} ms, "
-              f"p95 {paint['p95_ms']} ms, max {paint['max_ms']} ms, n {paint['n']}")  # fmt: skip
+        print(f"input to paint, {name}: median {paint['median_ms']} ms, p95 {paint['p95_ms']} ms, "
+              f"max {paint['max_ms']} ms, n {paint['n']}")  # fmt: skip
     trip = results["python_round_trip"]
     print(
         f"Python round trip (layer forward): median {trip['median_ms']} ms, p95 {trip['p95_ms']} ms"

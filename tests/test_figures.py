@@ -29,12 +29,12 @@ def data(name: str) -> dict:
 def expected_traces() -> dict[str, list[int]]:
     """Traces per plot, derived from the data (see each figure's spec)."""
     return {
-        "hero": [4, 3],  # truth, train, val, prediction | train loss, val loss, marker
+        "hero": [4, 4],  # truth, train, val, prediction | train, val, marker, epoch line
         "lr-sweep": [len(data("linear")["lr_sweep"]) + 1, 3],  # one per run + stop markers
         "trajectories": [2 * 3 + 2 * 3],  # NumPy/PyTorch x (w, b, loss) + |diff|, max x 3
         "loss-curve": [3],
         "knobs": [5, 4, 2],
-        "converge": [3, 2],
+        "converge": [3, 3],
     }
 
 

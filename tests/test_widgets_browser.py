@@ -43,7 +43,7 @@ def open_widget(page, base_url, figure, query=""):
     if "/chapter-01/" not in page.url:
         page.goto(f"{base_url}chapter-01/{query}#{section}")
     page.locator(figure).scroll_into_view_if_needed()
-    page.wait_for_selector(f"{figure}[data-live=true]:not(.wtwm-widget--pending)", timeout=BOOT_MS)
+    page.wait_for_selector(f"{figure}[data-live=true][data-current=true]", timeout=BOOT_MS)
     return page.locator(figure)
 
 
@@ -69,22 +69,28 @@ def drawn_after(page, figure, action):
     action()
     page.wait_for_function(
         "([sel, n]) => Number(document.querySelector(sel).dataset.renders) > n"
-        " && !document.querySelector(sel).classList.contains('wtwm-widget--pending')",
+        " && document.querySelector(sel).dataset.current === 'true'",
         arg=[figure, before],
     )
 
 
-def plot_data(page, figure, index=0):
+def plot_dots(page, figure, index=0):
+    """The (x, y) of the points drawn as circle shapes (they move on every input)."""
     return page.evaluate(
-        "([sel, i]) => document.querySelectorAll(sel + ' .js-plotly-plot')[i].data"
-        ".map((t) => ({x: t.x, y: t.y, name: t.name}))",
+        "([sel, i]) => document.querySelectorAll(sel + ' .js-plotly-plot')[i].layout.shapes"
+        ".filter((s) => s.type === 'circle').map((s) => [s.xanchor, s.yanchor])",
         [figure, index],
     )
 
 
 def layer_point(page):
-    point = plot_data(page, LAYER)[2]
-    return point["x"][0], point["y"][0]
+    (point,) = plot_dots(page, LAYER)
+    return tuple(point)
+
+
+def event_step(widget) -> int:
+    """The step at which the widget reported its event (e.g. "Diverged at step 7")."""
+    return int(re.search(r"at step (\d+)", widget.locator(".wtwm-landscape-event").inner_text())[1])
 
 
 def field(widget, name):
@@ -172,8 +178,9 @@ def test_landscape_steps_plays_and_detects_divergence(page, base_url):
     for _ in range(3):
         drawn_after(page, LANDSCAPE, step.click)
     expected = loss_landscape.descend(data["x"], data["y"], **{**defaults, "steps": 3})
-    path = plot_data(page, LANDSCAPE)[1]
-    assert path["x"] == pytest.approx(expected["path"]["w"])
+    dots = plot_dots(page, LANDSCAPE)
+    assert [w for w, _ in dots] == pytest.approx(expected["path"]["w"])
+    assert [loss for _, loss in dots] == pytest.approx(expected["path"]["loss"])
     assert widget.locator(".wtwm-landscape-log tbody tr").count() == 4
     assert f"w = {expected['current']['w']:.4g}" in widget.locator(".wtwm-readout").inner_text()
     critical = expected["critical_lr"]
@@ -192,10 +199,18 @@ def test_landscape_steps_plays_and_detects_divergence(page, base_url):
     event = widget.locator(".wtwm-landscape-event")
     event.filter(has_text="Diverged at step").wait_for(timeout=60_000)
     assert play.get_attribute("aria-pressed") == "false" and step.is_disabled()
-    for index in (0, 1):  # both views drawn, finite numbers only
-        for trace in plot_data(page, LANDSCAPE, index):
-            values = [v for v in (trace["x"] or []) + (trace["y"] or []) if not isinstance(v, list)]
-            assert values and all(isinstance(v, int | float) for v in values), trace["name"]
+    for index in (0, 1):  # both views drawn, finite numbers only (JSON has no NaN)
+        drawn = page.evaluate(
+            "([sel, i]) => { const gd = document.querySelectorAll(sel + ' .js-plotly-plot')[i];"
+            " return JSON.stringify({data: gd.data.map((t) => [t.x, t.y]), shapes: gd.layout.shapes}); }",
+            [LANDSCAPE, index],
+        )
+        assert (
+            "NaN" not in drawn
+            and "Infinity" not in drawn
+            and "null" not in drawn.replace("[null]", "")
+        )
+        assert len(plot_dots(page, LANDSCAPE, index)) == event_step(widget)
     widget.scroll_into_view_if_needed()
     screenshot(page, "widget-landscape-diverged")
     assert_widgets_clean(page)
@@ -231,12 +246,10 @@ def test_deep_link_restores_both_widgets_and_reset_clears_it(page, base_url):
 
     landscape = page.locator(LANDSCAPE)
     landscape.scroll_into_view_if_needed()
-    page.wait_for_selector(
-        f"{LANDSCAPE}[data-live=true]:not(.wtwm-widget--pending)", timeout=BOOT_MS
-    )
+    page.wait_for_selector(f"{LANDSCAPE}[data-live=true][data-current=true]", timeout=BOOT_MS)
     defaults = loss_landscape.initial_state(data)["defaults"]
     descent = loss_landscape.descend(data["x"], data["y"], **{**defaults, "lr": lr, "steps": 4})
-    assert plot_data(page, LANDSCAPE)[1]["x"] == pytest.approx(descent["path"]["w"])
+    assert [w for w, _ in plot_dots(page, LANDSCAPE)] == pytest.approx(descent["path"]["w"])
 
     copy = widget.get_by_role("button", name="Copy a link to this figure in its current state")
     copy.click()

@@ -4,12 +4,13 @@
 import { loadData } from "../lib/data.js";
 import {
   axis, captionLine, epochPlayer, extent, figure, fmt, h, padded, scrubPlot, stage, themedPlot,
-  legendColumns, topLegend, vline,
+  legendColumns, topLegend,
 } from "../lib/plot.js";
 
 const PREFIX = "converge";
 const PREDICTION = 2;
-const MARKER = 1;
+const MARKER = 1; // and the current-epoch line, in the error chart
+const NOW = 2;
 
 export function fitSpec(data, yHat, p) {
   return {
@@ -28,16 +29,18 @@ export function fitSpec(data, yHat, p) {
 
 export function errorSpec(converge, i, p) {
   const [lo, hi] = extent(converge.error);
+  const range = [lo / 1.6, hi * 1.6];
+  const epoch = converge.epoch[i];
   return {
     data: [
       { type: "scatter", mode: "lines", name: "error vs true function", x: converge.epoch, y: converge.error, line: { color: p.prediction, width: 2 }, hovertemplate: "epoch %{x}: error %{y:.3g}<extra></extra>" },
-      { type: "scatter", mode: "markers", name: "now", showlegend: false, x: [converge.epoch[i]], y: [converge.error[i]], marker: { size: 10, color: p.accent }, hoverinfo: "skip" },
+      { type: "scatter", mode: "markers", name: "now", showlegend: false, x: [epoch], y: [converge.error[i]], marker: { size: 10, color: p.accent }, hoverinfo: "skip" },
+      { type: "scatter", mode: "lines", name: "epoch shown", showlegend: false, hoverinfo: "skip", x: [epoch, epoch], y: range, line: { color: p.muted, width: 1.5 } },
     ],
     layout: {
       xaxis: axis.epoch(converge.epoch.at(-1)),
-      yaxis: axis.log("error (log)", [lo / 1.6, hi * 1.6]),
+      yaxis: axis.log("error (log)", range),
       legend: topLegend, margin: { t: 40 }, dragmode: false, hovermode: "x",
-      shapes: [vline(converge.epoch[i], p.muted, "solid")],
     },
   };
 }
@@ -61,8 +64,8 @@ export const mount = figure(async (el, d) => {
   function paint() {
     const i = epochs.index();
     const epoch = converge.epoch[i];
-    fit.restyle({ y: [converge.y_hat[i]] }, [PREDICTION]);
-    error.update({ x: [[epoch]], y: [[converge.error[i]]] }, { "shapes[0].x0": epoch, "shapes[0].x1": epoch }, [MARKER]);
+    fit.frame([{ y: converge.y_hat[i] }], [PREDICTION]);
+    error.frame([{ x: [epoch], y: [converge.error[i]] }, { x: [epoch, epoch] }], [MARKER, NOW]);
     say(`Now showing epoch ${epoch}: error against the true function ${fmt(converge.error[i])} (it starts at ${fmt(converge.error[0])} and ends at ${fmt(converge.error.at(-1))}).`);
   }
   ready = true;

@@ -1,7 +1,7 @@
 // Try it before you read it: the over-large MLP fitting noisy data, epoch by epoch,
 // beside its train/validation loss. The slider, play and the loss chart all move
-// one shared frame index; each frame restyles the prediction trace and the
-// loss-chart marker only.
+// one shared frame index; each frame re-plots (Plotly.animate, no redraw) the
+// prediction trace and the loss-chart marker only.
 import { loadData } from "../lib/data.js";
 import {
   axis, captionLine, epochPlayer, extent, figure, fmt, h, nearestIndex, padded, scrubPlot, stage,
@@ -10,7 +10,8 @@ import {
 
 const PREFIX = "hero";
 const PREDICTION = 3; // trace index of the moving prediction in the fit chart
-const MARKER = 2; // trace index of the current-epoch markers in the loss chart
+const MARKER = 2; // trace indices of the current-epoch markers and line in the loss chart
+const NOW = 3;
 
 export function fitSpec(data, yHat, p) {
   const points = (set, symbol, color, name) => ({
@@ -35,18 +36,20 @@ export function fitSpec(data, yHat, p) {
 export function lossSpec(data, epoch, at, p) {
   const { curves } = data;
   const [lo, hi] = extent(curves.train_loss, curves.val_loss);
+  const range = [lo / 1.6, hi * 1.6];
   return {
     data: [
       { type: "scatter", mode: "lines", name: "train loss", x: curves.epoch, y: curves.train_loss, line: { color: p.train, width: 2 } },
       { type: "scatter", mode: "lines", name: "validation loss", x: curves.epoch, y: curves.val_loss, line: { color: p.val, width: 2, dash: "dash" } },
       { type: "scatter", mode: "markers", name: "current epoch", showlegend: false, hoverinfo: "skip", x: [epoch, epoch], y: at,
         marker: { size: 10, symbol: ["circle", "square-open"], color: [p.train, p.val], line: { width: 2, color: [p.train, p.val] } } },
+      { type: "scatter", mode: "lines", name: "epoch shown", showlegend: false, hoverinfo: "skip", x: [epoch, epoch], y: range, line: { color: p.muted, width: 1.5 } },
     ],
     layout: {
       xaxis: axis.epoch(curves.epoch.at(-1)),
-      yaxis: axis.log("MSE loss (log)", [lo / 1.6, hi * 1.6]),
+      yaxis: axis.log("MSE loss (log)", range),
       legend: topLegend, margin: { t: 56 }, dragmode: false, hovermode: "x",
-      shapes: [vline(epoch, p.muted, "solid"), vline(data.best_epoch, p.accent, "dot")],
+      shapes: [vline(data.best_epoch, p.accent, "dot")],
       annotations: [{ x: data.best_epoch, y: 1, xref: "x", yref: "paper", xanchor: "left", yanchor: "top", showarrow: false,
         text: "memorising from here →", font: { color: p.accent, size: 12 } }],
     },
@@ -75,8 +78,8 @@ export const mount = figure(async (el, d) => {
     const i = epochs.index();
     const epoch = frames.epoch[i];
     const [train, val] = lossAt(i);
-    fit.restyle({ y: [frames.y_hat[i]] }, [PREDICTION]);
-    loss.update({ x: [[epoch, epoch]], y: [[train, val]] }, { "shapes[0].x0": epoch, "shapes[0].x1": epoch }, [MARKER]);
+    fit.frame([{ y: frames.y_hat[i] }], [PREDICTION]);
+    loss.frame([{ x: [epoch, epoch], y: [train, val] }, { x: [epoch, epoch] }], [MARKER, NOW]);
     say(`Now showing epoch ${epoch}: training loss ${fmt(train)}, validation loss ${fmt(val)}; ${phase(epoch, data.best_epoch)}.`);
   }
   ready = true;

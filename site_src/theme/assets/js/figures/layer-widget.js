@@ -69,6 +69,7 @@ export const mount = figure(async (el, d) => {
   let shown = initial.result; // what the plot and readout show now
   let live = false; // true once Python has computed something on this page
   let failed = false; // Python cannot start here: keep the starting state
+  let pythonReady = false;
 
   const host = stage(el);
   const out = readout();
@@ -96,10 +97,10 @@ export const mount = figure(async (el, d) => {
   const update = liveUpdate({
     d,
     compute: (request) => callPython("layer_forward", "forward", request),
-    draw: (result, request) => {
+    draw: (result, request, inFrame) => {
       shown = result;
       live = true;
-      draw(matches(request));
+      draw(matches(request), inFrame);
     },
     fail: (error) => {
       if (error instanceof PythonError) note.textContent = `Python refused this input: ${error.message}`;
@@ -109,21 +110,23 @@ export const mount = figure(async (el, d) => {
   function matches(values) {
     return names.every((key) => state[key] === values[key]);
   }
-  function draw(current = true) {
+  function draw(current = true, inFrame = false) {
     out.show(shown);
     plot.redraw();
     plotBox.setAttribute("aria-label", `Plot of ${shown.label}: the point (z, a) = (${fmt(shown.z)}, ${fmt(shown.a)}) and the tangent there, slope ${fmt(shown.slope)}.`);
-    el.classList.toggle("wtwm-widget--pending", !current);
+    el.classList.toggle("wtwm-widget--pending", !current && !pythonReady); // dim while Python boots
+    el.dataset.current = String(current);
     note.textContent = live ? `Computed by ${shown.engine} in your browser.` : "";
     el.dataset.live = String(live);
     el.dataset.renders = String(Number(el.dataset.renders ?? 0) + 1);
-    el.dispatchEvent(new CustomEvent("wtwm:drawn"));
+    el.dispatchEvent(new CustomEvent("wtwm:drawn", { detail: { inFrame } })); // for benchmarks
   }
   function change(values, { syncControls = false } = {}) {
     Object.assign(state, values);
     if (syncControls) controls.forEach((control, i) => control.set(state[names[i]]));
     if (failed) return;
-    el.classList.add("wtwm-widget--pending");
+    if (!pythonReady) el.classList.add("wtwm-widget--pending");
+    el.dataset.current = "false";
     buttons.save();
     update(state);
   }
@@ -141,6 +144,7 @@ export const mount = figure(async (el, d) => {
 
   draw(matches(defaults));
   statusLine.replaceWith(pythonStatus(d, (python) => {
+    pythonReady = python === "ready";
     if (python === "ready" && !live) update(state); // show that NumPy computes here
     if (python === "failed") fallBack();
   }));

@@ -40,14 +40,14 @@ function sliceSpec(r, p, memo) {
   const tangent = { color: p.accent, width: 3, dash: "dash" };
   return {
     data: [
-      { type: "scatter", mode: "lines", name: `L(w) at b = ${fmt(r.b)}`, x: memo.w, y: memo.loss,
+      { type: "scatter", mode: "lines", name: "L(w) with b fixed", x: memo.w, y: memo.loss,
         line: { color: p.train, width: 2.5 }, hovertemplate: "w %{x:.3g}, loss %{y:.3g}<extra></extra>" },
       legendEntry("descent steps", { mode: "lines+markers", line: { color: p.val, width: 1.5 }, marker: { color: p.val, size: 7 } }),
       legendEntry("tangent: slope dL/dw", { mode: "lines", line: tangent }),
       legendEntry("lowest point of the slice", { mode: "markers", marker: { symbol: "diamond", size: 11, color: p.good } }),
     ],
     layout: {
-      xaxis: axis.linear("w", r.view.w), yaxis: axis.linear(`loss L(w, b = ${fmt(r.b)})`, r.view.loss),
+      xaxis: axis.linear("w", r.view.w), yaxis: axis.linear("loss L(w, b)", r.view.loss),
       legend: topLegend, margin: { t: 96 }, hovermode: "closest", uirevision: "slice",
       shapes: [
         diamond(r.slice_min.w, r.slice_min.loss, p.good, 13, p.background),
@@ -108,6 +108,7 @@ export const mount = figure(async (el, d) => {
   let shown = initial.result;
   let live = false;
   let failed = false;
+  let pythonReady = false;
   let playing = false;
   let timer = 0;
   d.add(() => clearTimeout(timer));
@@ -151,10 +152,10 @@ export const mount = figure(async (el, d) => {
   const update = liveUpdate({
     d,
     compute: async (request) => callPython("loss_landscape", "descend", { ...(await data), ...request }),
-    draw: (result, request) => {
+    draw: (result, request, inFrame) => {
       shown = result;
       live = true;
-      draw(matches(request));
+      draw(matches(request), inFrame);
     },
     fail: (error) => {
       pause();
@@ -166,7 +167,7 @@ export const mount = figure(async (el, d) => {
   function matches(values) {
     return [...NUMBERS, "steps"].every((key) => state[key] === values[key]);
   }
-  function draw(isCurrent = true) {
+  function draw(isCurrent = true, inFrame = false) {
     const r = shown;
     stepInfo.textContent = `step ${r.steps_taken} of at most ${maxSteps}`;
     regime.textContent = `α = ${fmt(r.lr)} is ${fmt(r.ratio, 2)} × the critical rate ${fmt(r.critical_lr)} (= 2 / curvature ${fmt(r.curvature)}). ${r.regime.text}.`;
@@ -180,10 +181,11 @@ export const mount = figure(async (el, d) => {
     sliceBox.setAttribute("aria-label", `Loss parabola at b = ${fmt(r.b)} with ${r.steps_taken} descent steps from w0 = ${fmt(r.w0)}; now w = ${fmt(r.current.w)}, loss ${fmt(r.current.loss)}.`);
     surfaceBox.setAttribute("aria-label", `Contour map of the loss over w and b; the slice b = ${fmt(r.b)} and the descent path on it; the lowest point is at w = ${fmt(surface.best.w)}, b = ${fmt(surface.best.b)}.`);
     stepButton.disabled = r.done || failed;
-    el.classList.toggle("wtwm-widget--pending", !isCurrent);
+    el.classList.toggle("wtwm-widget--pending", !isCurrent && !pythonReady); // dim while Python boots
+    el.dataset.current = String(isCurrent);
     el.dataset.live = String(live);
     el.dataset.renders = String(Number(el.dataset.renders ?? 0) + 1);
-    el.dispatchEvent(new CustomEvent("wtwm:drawn"));
+    el.dispatchEvent(new CustomEvent("wtwm:drawn", { detail: { inFrame } })); // for benchmarks
     if (playing && isCurrent) {
       if (r.done) pause();
       else timer = setTimeout(() => change({ steps: state.steps + 1 }), STEP_MS);
@@ -193,7 +195,8 @@ export const mount = figure(async (el, d) => {
     Object.assign(state, values);
     if (syncControls) controls.forEach((control, i) => control.set(state[NUMBERS[i]]));
     if (failed) return;
-    el.classList.add("wtwm-widget--pending");
+    if (!pythonReady) el.classList.add("wtwm-widget--pending");
+    el.dataset.current = "false";
     buttons.save();
     update(state);
   }
@@ -235,6 +238,7 @@ export const mount = figure(async (el, d) => {
 
   draw(matches(defaults));
   statusLine.replaceWith(pythonStatus(d, (python) => {
+    pythonReady = python === "ready";
     if (python === "ready" && !live) update(state);
     if (python === "failed") fallBack();
   }));

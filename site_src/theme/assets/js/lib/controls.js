@@ -134,19 +134,36 @@ export function pythonStatus(d, onChange = () => {}) {
 }
 
 // Inputs -> compute (a Python call) -> draw. At most one call is in flight and the
-// newest input wins; each result is drawn in the next animation frame, so a burst
-// of input events costs one call and one paint. fail(error) gets call errors.
+// newest input wins. A result is drawn as soon as it arrives if nothing has been
+// drawn since the last frame started (so the draw overlaps the wait for the next
+// frame), else in the next animation frame: however many inputs arrive, each
+// frame paints at most one draw. draw(result, request, inFrame) says which.
+// fail(error, request) gets the errors of compute.
 export function liveUpdate({ compute, draw, fail, d }) {
   let wanted = null;
   let running = false;
-  let frame = 0;
-  let latest = null;
+  let latest = null; // a result not drawn yet
+  let frame = 0; // pending animation frame
+  let drewThisFrame = false;
   let stopped = false;
   d.add(() => {
     stopped = true;
     cancelAnimationFrame(frame);
   });
 
+  function paint(inFrame) {
+    if (!latest || stopped) return;
+    const { result, request } = latest;
+    latest = null;
+    drewThisFrame = true;
+    if (!frame) frame = requestAnimationFrame(nextFrame);
+    draw(result, request, inFrame);
+  }
+  function nextFrame() {
+    frame = 0;
+    drewThisFrame = false;
+    paint(true);
+  }
   async function run() {
     running = true;
     while (wanted && !stopped) {
@@ -158,13 +175,7 @@ export function liveUpdate({ compute, draw, fail, d }) {
         if (!stopped) fail(error, request);
         continue;
       }
-      if (!frame && !stopped) {
-        frame = requestAnimationFrame(() => {
-          frame = 0;
-          if (latest && !stopped) draw(latest.result, latest.request);
-          latest = null;
-        });
-      }
+      if (!drewThisFrame) paint(false);
     }
     running = false;
   }

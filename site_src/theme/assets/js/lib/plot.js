@@ -165,9 +165,14 @@ export function merge(base, extra) {
 }
 
 // ---------------------------------------------------------------- plots
+// Per-frame updates go through Plotly.animate with zero-length transitions and
+// no full redraw: only the listed traces are re-plotted (about twice as fast as
+// restyle here), and nothing is ever tweened.
+const FRAME = { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" };
+
 // Draws spec(palette, scheme) -> {data, layout} into container in the current
 // theme and redraws it (Plotly.react) whenever the reader toggles the theme.
-// Figures call plot.redraw() after a state change, plot.restyle() per frame.
+// Figures call plot.redraw() after a state change, plot.frame() per frame.
 export async function themedPlot(container, spec, d) {
   const Plotly = await loadPlotly();
   const current = () => {
@@ -183,8 +188,7 @@ export async function themedPlot(container, spec, d) {
     Plotly,
     gd: container,
     redraw: () => Plotly.react(container, ...current(), PLOT_CONFIG),
-    restyle: (update, traces) => Plotly.restyle(container, update, traces),
-    update: (dataUpdate, layoutUpdate, traces) => Plotly.update(container, dataUpdate, layoutUpdate, traces),
+    frame: (data, traces) => Plotly.animate(container, { data, traces }, FRAME),
   };
   d.add(onSchemeChange(() => plot.redraw()));
   d.add(() => Plotly.purge(container));
@@ -288,10 +292,14 @@ export function stateButtons({ el, prefix, section, getState, reset, d }) {
     status.textContent = "";
   });
   // URL updates are debounced (browsers throttle history.replaceState) and
-  // skipped once the figure has left the page (instant navigation).
+  // skipped once the reader is leaving: instant navigation pushes the next
+  // page's URL before it swaps the content, so check the path as well.
+  const path = window.location.pathname;
   const save = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => { if (el.isConnected) writeState(prefix, getState()); }, 250);
+    timer = setTimeout(() => {
+      if (el.isConnected && window.location.pathname === path) writeState(prefix, getState());
+    }, 250);
   };
   return { root: h("div", { class: "wtwm-state-buttons" }, copy, again, status), save };
 }

@@ -1,0 +1,149 @@
+"""Hero figure speed: input-to-paint while scrubbing, and the chapter's first bytes.
+
+    python -m benchmarks.bench_hero [--steps 150]
+
+1. Scrubbing latency: real (trusted) slider input from the keyboard and from a
+   mouse drag; for each `input` event, the time from the event's timestamp to the
+   end of the next rendered frame (a requestAnimationFrame registered after the
+   figure's own, then a message-channel task, which runs once that frame is done).
+   Reports median and 95th percentile.
+2. Transferred bytes of the chapter page as loaded at the top, before any widget
+   starts Python (asserted: no Pyodide file is requested), served gzip-compressed
+   the way static hosts do (benchmarks/serve.py). Wire bytes include headers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from benchmarks.serve import serve
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, build_site, free_port
+
+PROBE = """
+() => {
+  window.__latencies = [];
+  const slider = document.getElementById('hero-epoch');
+  slider.addEventListener('input', (event) => {
+    const start = event.timeStamp;
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => window.__latencies.push(performance.now() - start);
+      channel.port2.postMessage(null);
+    });
+  });
+}
+"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def open_hero(browser, base_url: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "chapter-01/")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#fig-hero .js-plotly-plot').length === 2"
+        " && [...document.querySelectorAll('#fig-hero .js-plotly-plot')].every(p => p._fullLayout)"
+    )
+    page.evaluate(PROBE)
+    return page
+
+
+def scrub_latency(browser, base_url: str, steps: int) -> dict[str, list[float]]:
+    page = open_hero(browser, base_url)
+    page.focus("#hero-epoch")
+    for _ in range(steps):  # keyboard: one input event per key press
+        page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    keyboard = page.evaluate("window.__latencies.splice(0)")
+    box = page.locator("#hero-epoch").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 4, y)
+    page.mouse.down()
+    for i in range(steps):  # drag: the pointer sweeps the track, as a reader scrubs
+        page.mouse.move(box["x"] + 4 + (box["width"] - 8) * (i + 1) / steps, y)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    drag = page.evaluate("window.__latencies.splice(0)")
+    errors = page.evaluate("window.__cspViolations ?? []")
+    page.close()
+    if errors:
+        sys.exit(f"CSP violations while scrubbing: {errors}")
+    return {"keyboard": keyboard, "drag": drag}
+
+
+def first_load_bytes(browser, base_url: str) -> tuple[int, dict[str, int], list[str]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    responses = []
+    page.on("requestfinished", lambda request: responses.append(request))
+    page.goto(base_url + "chapter-01/")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#fig-hero .js-plotly-plot').length === 2"
+    )
+    page.wait_for_timeout(1000)
+    page.wait_for_load_state("networkidle")
+    by_kind: dict[str, int] = defaultdict(int)
+    urls = []
+    for request in responses:
+        sizes = request.sizes()
+        wire = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        urls.append(request.url)
+        name = request.url.split("?")[0]
+        kind = next(
+            (k for k in ("vendor/plotly", "vendor/katex", "data/", "assets/javascripts", "assets/stylesheets",
+                         "assets/js", "assets/css", "chapter-01/") if k in name),
+            "other",
+        )  # fmt: skip
+        by_kind[kind] += wire
+    context.close()
+    return sum(by_kind.values()), dict(by_kind), urls
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=150, help="slider steps per input kind")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        result = build_site(site, f"http://127.0.0.1:{port}/")
+        if result.returncode:
+            sys.exit(result.stderr)
+        httpd, base_url = serve(site, port)
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                latencies = scrub_latency(browser, base_url, args.steps)
+                total, by_kind, urls = first_load_bytes(browser, base_url)
+                browser.close()
+        finally:
+            httpd.shutdown()
+    print("Hero scrubbing: slider input event -> end of the next rendered frame (ms)")
+    everything = [v for values in latencies.values() for v in values]
+    for kind, values in [*latencies.items(), ("all", everything)]:
+        print(f"  {kind:8} n={len(values):4}  median {statistics.median(values):6.1f}"
+              f"  p95 {percentile(values, 0.95):6.1f}  max {max(values):6.1f}")  # fmt: skip
+    pyodide = [url for url in urls if "pyodide" in url]
+    print(
+        f"Chapter page at the top, before Python (gzip as served): {total / 1024:.0f} KB in {len(urls)} requests"
+    )
+    for kind, size in sorted(by_kind.items(), key=lambda item: -item[1]):
+        print(f"  {kind:20} {size / 1024:7.1f} KB")
+    if pyodide:
+        sys.exit(f"Pyodide was requested before any widget needed it: {pyodide}")
+    print("  (no Pyodide file requested)")
+
+
+if __name__ == "__main__":
+    main()
