@@ -32,11 +32,20 @@ WIDGETS = {"layer": ("#fig-layer-widget", "layer-widget"), "landscape": ("#fig-l
 SLIDERS = [("layer", "w"), ("layer", "activation"), ("landscape", "lr"), ("landscape", "b")]
 RECORD_LIVE = """
 window.__live = {};
+window.__longTasks = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) window.__longTasks.push([entry.startTime, entry.duration]);
+}).observe({ type: "longtask", buffered: true });
 document.addEventListener("wtwm:drawn", (event) => {
   const el = event.target;
   if (el.dataset.live === "true" && !(el.id in window.__live)) window.__live[el.id] = performance.now();
 }, true);
 """
+LONGEST_TASK_WHILE_BOOTING = """() => {
+  const worker = performance.getEntriesByType("resource").find((r) => r.name.endsWith("python-worker.js"));
+  const tasks = window.__longTasks.filter(([start]) => start >= worker.startTime);
+  return Math.max(0, ...tasks.map(([, duration]) => duration));
+}"""
 # Moves a slider (or changes a <select>) `samples` times and times each input to
 # the paint that shows it.
 INPUT_TO_PAINT = """
@@ -105,7 +114,10 @@ def cold_start(browser, base_url: str, selector: str, section: str) -> dict:
         page.wait_for_selector(f"{selector}[data-live=true]", timeout=120_000)
         live_ms = page.evaluate("(id) => window.__live[id]", selector[1:])
         status = page.locator(f"{selector} .wtwm-python-status").inner_text()
-        return {"live_ms": round(live_ms), "status": status}
+        # Main-thread long tasks from the moment the Python worker is requested (the
+        # earlier ones are the page's own: Plotly's evaluation, the other figures).
+        longest = page.evaluate(LONGEST_TASK_WHILE_BOOTING)
+        return {"live_ms": round(live_ms), "status": status, "longest_task_ms": round(longest)}
     finally:
         context.close()
 
@@ -122,6 +134,7 @@ def measure(base_url: str, runs: int, samples: int) -> dict:
                 "runs_ms": [run["live_ms"] for run in cold],
                 "median_ms": statistics.median(run["live_ms"] for run in cold),
                 "python_status": [run["status"] for run in cold],
+                "longest_task_while_python_boots_ms": max(run["longest_task_ms"] for run in cold),
             }
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()

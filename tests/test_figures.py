@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 
 FIGURES = ["hero", "lr-sweep", "trajectories", "loss-curve", "knobs", "converge"]
 PLOTS = {"hero": 2, "lr-sweep": 2, "trajectories": 1, "loss-curve": 1, "knobs": 3, "converge": 2}
+MINE = ":is(" + ", ".join(f"#fig-{figure}" for figure in FIGURES) + ")"
 
 
 @cache
@@ -55,7 +56,6 @@ def show(page, figure: str) -> None:
 
 def open_chapter(page, base_url: str, query: str = "", figures=FIGURES) -> None:
     page.goto(base_url + "chapter-01/" + query)
-    page.wait_for_load_state("networkidle")
     for figure in figures:
         show(page, figure)
 
@@ -206,11 +206,15 @@ def test_knobs_select_a_run_and_update_the_table(page, base_url):
     assert after != before
     assert format(run["summary"]["final_val_loss"], ".3g") in after
     code = page.inner_text("#fig-knobs .wtwm-knobs-code code")
-    assert "weight_decay=0.01" in code and "nn.Dropout(p=0.0)" in code and "patience" not in code
+    wd = regularisers["knobs"]["weight_decay"][-1]
+    assert f"weight_decay={wd!r}" in code and "nn.Dropout(p=0.0)" in code
+    assert "patience" not in code
+    compile(code, "knobs code panel", "exec")  # what the reader copies is valid Python
     page.check("#knobs-es")
     code = page.inner_text("#fig-knobs .wtwm-knobs-code code")
-    assert f"None, 0, {regularisers['patience']}" in code and "waited >= patience" in code
-    page.wait_for_function("() => location.search.includes('knobs.wd=0.01')")
+    assert f"patience = {regularisers['patience']}" in code and "best_epoch >= patience" in code
+    compile(code, "knobs code panel", "exec")
+    page.wait_for_function("(wd) => location.search.includes(`knobs.wd=${wd}`)", arg=wd)
     assert_clean(page)
 
 
@@ -286,8 +290,9 @@ def test_copy_link_and_reset(new_page, base_url):
 
 def plot_backgrounds(page) -> list[str]:
     return page.evaluate(
-        "[...document.querySelectorAll('.wtwm-data-figure .js-plotly-plot .main-svg')]"
-        ".filter(s => s.style.background).map(s => getComputedStyle(s).backgroundColor)"
+        "(mine) => [...document.querySelectorAll(`${mine} .js-plotly-plot .main-svg`)]"
+        ".filter(s => s.style.background).map(s => getComputedStyle(s).backgroundColor)",
+        MINE,
     )
 
 
@@ -307,8 +312,9 @@ def test_theme_toggle_restyles_without_reload(page, base_url):
     assert light and set(light) == {"rgb(255, 255, 255)"}
     set_scheme(page, "slate")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.wtwm-data-figure .js-plotly-plot .main-svg')]"
-        ".filter(s => s.style.background).every(s => getComputedStyle(s).backgroundColor !== 'rgb(255, 255, 255)')"
+        "(mine) => [...document.querySelectorAll(`${mine} .js-plotly-plot .main-svg`)]"
+        ".filter(s => s.style.background).every(s => getComputedStyle(s).backgroundColor !== 'rgb(255, 255, 255)')",
+        arg=MINE,
     )
     dark = plot_backgrounds(page)
     assert len(dark) == len(light) and set(dark) == {"rgb(30, 33, 41)"}
@@ -361,17 +367,15 @@ def count_resize_listeners(page) -> int:
 
 def test_instant_navigation_round_trips_leave_one_plot_per_figure(page, base_url):
     page.goto(base_url)
-    page.wait_for_load_state("networkidle")
     page.evaluate("window.__samePage = true")
     baseline = None
     for _ in range(3):
         page.locator("article a[href*='chapter-01']").first.click()
         page.wait_for_url("**/chapter-01/**")
-        page.wait_for_load_state("networkidle")
         for figure in FIGURES:
             show(page, figure)
             assert page.locator(f"#fig-{figure} .js-plotly-plot").count() == PLOTS[figure]
-        assert page.locator(".js-plotly-plot").count() >= sum(PLOTS.values())
+        assert page.locator(f"{MINE} .js-plotly-plot").count() == sum(PLOTS.values())
         assert page.evaluate("!!document.getElementById('plotly.js-style-global')")
         listeners = count_resize_listeners(page)
         baseline = listeners if baseline is None else baseline
@@ -384,7 +388,7 @@ def test_instant_navigation_round_trips_leave_one_plot_per_figure(page, base_url
                                ".querySelector('path.js-line').getAttribute('d') !== d", arg=before)  # fmt: skip
         page.locator(".md-header__title, a.md-header__button.md-logo").first.click()
         page.wait_for_url(base_url)
-        page.wait_for_load_state("networkidle")
+        page.wait_for_selector("article a[href*='chapter-01']")
     assert page.evaluate("window.__samePage === true"), "navigation was a full page load"
     assert_clean(page)
 

@@ -186,6 +186,18 @@ def test_landscape_steps_plays_and_detects_divergence(page, base_url):
     critical = expected["critical_lr"]
     assert f"critical rate {critical:.3g}" in widget.inner_text()
 
+    # The b slider (keyboard): a new slice; the dashed line on the contour map moves.
+    slider = widget.get_by_label("intercept b (fixed)", exact=True)
+    drawn_after(page, LANDSCAPE, lambda: (slider.focus(), slider.press("Home")))
+    b_min = loss_landscape.inputs(data["x"], data["y"])["b"]["min"]
+    moved = loss_landscape.descend(data["x"], data["y"], **{**defaults, "b": b_min, "steps": 3})
+    slice_line = page.evaluate(
+        "(sel) => document.querySelectorAll(sel + ' .js-plotly-plot')[1].layout.shapes[0]",
+        LANDSCAPE,
+    )
+    assert slice_line["y0"] == slice_line["y1"] == b_min
+    assert f"loss = {moved['current']['loss']:.4g}" in widget.locator(".wtwm-readout").inner_text()
+
     # Above the critical rate: play until Python reports divergence, then stop.
     lr = round(1.15 * critical, 3)
     drawn_after(page, LANDSCAPE, lambda: field(widget, "lr").fill(str(lr)))

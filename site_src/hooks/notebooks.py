@@ -9,6 +9,9 @@ re-runs it without its type. This hook, on notebook pages only:
   chapter's KaTeX renderer (site_src/hooks/math.py: same cache, same stylesheet);
 - adds a visible "Download the notebook (.ipynb)" link to the file that
   mkdocs-jupyter's ``include_source`` copies beside the page;
+- moves nbconvert's inline ``<style>`` blocks (JupyterLab's CSS, ~600 KB per page)
+  into one cached stylesheet, ``assets/css/jupyter.css``: valid HTML (no ``<style>``
+  in ``<body>``) and one download for every notebook page instead of one each;
 - fails the build if any reference to another origin is left in a script or link.
 """
 
@@ -29,6 +32,8 @@ LINK_TAG = re.compile(r"<link\b[^>]*>")
 # Tags (split out of the text), and the elements whose text is code, not prose.
 TOKENS = re.compile(r"(<[^>]+>)")
 RAW = re.compile(r"<(pre|code|script|style|textarea)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
+STYLE = re.compile(r"<style\b[^>]*>(?P<css>.*?)</style>\s*", re.DOTALL)
+COPY_BUTTON = re.compile(r"<clipboard-copy(?![^>]*\brole=)")
 DISPLAY = re.compile(r"\$\$(?P<tex>.+?)\$\$", re.DOTALL)
 INLINE = re.compile(r"(?<![\\$])\$(?![\s$])(?P<tex>(?:[^$\n]|\n(?!\n))+?)(?<![\s\\])\$(?!\d)")
 
@@ -41,6 +46,24 @@ def _math_hook():
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
     return module
+
+
+_notebook_css: dict[str, None] = {}  # distinct style blocks, in order of first appearance
+
+
+def extract_styles(content: str) -> str:
+    def collect(match: re.Match) -> str:
+        _notebook_css.setdefault(match.group("css").strip())
+        return ""
+
+    return STYLE.sub(collect, content)
+
+
+def on_post_build(config):
+    if _notebook_css:
+        target = Path(config["site_dir"]) / "assets" / "css" / "jupyter.css"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("\n".join(_notebook_css), encoding="utf-8")
 
 
 def is_notebook(page) -> bool:
@@ -106,7 +129,10 @@ def download_link(page) -> str:
 def stylesheets(page, has_math: bool) -> str:
     """In the content, not <head>: instant navigation swaps content but prunes <head>."""
     up = "../" * page.url.count("/")
-    links = [f'<link rel="stylesheet" href="{up}assets/css/notebooks.css">']
+    links = [
+        f'<link rel="stylesheet" href="{up}assets/css/jupyter.css">',
+        f'<link rel="stylesheet" href="{up}assets/css/notebooks.css">',
+    ]
     if has_math:
         links.append(f'<link rel="stylesheet" href="{_math_hook()._katex_css_url(page)}">')
     return "\n".join(links) + "\n"
@@ -115,7 +141,8 @@ def stylesheets(page, has_math: bool) -> str:
 def on_page_content(content: str, page, config, files):  # MkDocs hook signature
     if not is_notebook(page):
         return content
-    content = strip_scripts(content)
+    content = extract_styles(strip_scripts(content))
+    content = COPY_BUTTON.sub('<clipboard-copy role="button"', content)
     content, has_math = render_math(content)
     leftovers = [
         tag for tag in SCRIPT.findall(content) + LINK_TAG.findall(content)

@@ -137,7 +137,7 @@ def forward(x, w, b, activation: str = DEFAULT_ACTIVATION) -> dict:
     }
 
 
-def initial_state(data: dict | None = None) -> dict:  # same signature for every widget
+def initial_state() -> dict:
     """What the page embeds at build time: the controls and the result at their defaults."""
     defaults = {name: spec["default"] for name, spec in INPUTS.items()}
     return {

@@ -27,36 +27,42 @@ export function pyFloat(value) {
   return String(value);
 }
 
+// The loop of precompute/loops_torch.py (train_mlp) with this setting filled in;
+// make_mlp is the function in every checkpoint's loading snippet.
 export function codeFor(knobs, config) {
+  const p = pyFloat(knobs.dropout);
+  const es = knobs.early_stopping;
   const lines = [
-    `# make_mlp puts nn.Dropout(p=${pyFloat(knobs.dropout)}) after each hidden layer`,
-    `model = make_mlp(hidden_layers=${config.hidden_layers}, width=${config.width}, dropout=${pyFloat(knobs.dropout)})`,
-    `optimizer = torch.optim.Adam(model.parameters(), lr=${pyFloat(config.lr)}, weight_decay=${pyFloat(knobs.weight_decay)})`,
-    "loss_fn = torch.nn.MSELoss()",
-  ];
-  if (knobs.early_stopping) lines.push(`best_val, best_state, waited, patience = float("inf"), None, 0, ${config.patience}`);
-  lines.push(
+    `import ${es ? "copy, " : ""}torch`,
+    "from torch import nn",
     "",
-    `for epoch in range(${config.epochs}):`,
-    "    model.train()                      # dropout on",
-    "    pred = model(x_train)",
-    "    loss = loss_fn(pred, y_train)",
+    `model = make_mlp(hidden_layers=${config.hidden_layers}, width=${config.width}, dropout=${p})  # nn.Dropout(p=${p})`,
+    "loss_fn = nn.MSELoss()",
+    "optimizer = torch.optim.Adam(",
+    `    model.parameters(), lr=${pyFloat(config.lr)}, weight_decay=${pyFloat(knobs.weight_decay)}  # L2 weight decay`,
+    ")",
+    ...(es ? ["best_val_loss, best_epoch, best_state = float(\"inf\"), 0, None", `patience = ${config.patience}`] : []),
+    "",
+    `for epoch in range(1, ${config.epochs} + 1):  # x, y: training data`,
+    "    model.train()  # dropout on",
+    "    loss = loss_fn(model(x), y)",
     "    optimizer.zero_grad()",
     "    loss.backward()",
     "    optimizer.step()",
-  );
-  if (knobs.early_stopping) {
+  ];
+  if (es) {
     lines.push(
-      "    model.eval()                       # dropout off to measure",
+      "",
+      "    model.eval()  # dropout off",
       "    with torch.no_grad():",
       "        val_loss = loss_fn(model(x_val), y_val).item()",
-      "    if val_loss < best_val:            # early stopping",
-      "        best_val, best_state, waited = val_loss, copy.deepcopy(model.state_dict()), 0",
-      "    else:",
-      "        waited += 1",
-      "        if waited >= patience:",
-      "            break",
-      "model.load_state_dict(best_state)      # back to the best epoch",
+      "    if val_loss < best_val_loss:  # remember the best weights so far",
+      "        best_val_loss, best_epoch = val_loss, epoch",
+      "        best_state = copy.deepcopy(model.state_dict())",
+      "    elif epoch - best_epoch >= patience:",
+      "        break  # early stopping",
+      "",
+      "model.load_state_dict(best_state)  # keep the best weights, not the last",
     );
   }
   return lines.join("\n");
@@ -98,8 +104,8 @@ function curvesSpec(data, run, base, p) {
       yaxis: axis.log("MSE loss (log)", [lo / 1.6, hi * 1.6]),
       legend: topLegend, margin: { t: 64 }, hovermode: "x",
       shapes: stop ? [vline(run.summary.stopped_epoch, p.accent, "dot")] : [],
-      annotations: stop ? [{ x: run.summary.stopped_epoch, y: 1, xref: "x", yref: "paper", xanchor: "right", yanchor: "top", showarrow: false,
-        text: `stopped, epoch ${run.summary.stopped_epoch} `, font: { color: p.accent, size: 12 } }] : [],
+      annotations: stop ? [{ x: run.summary.stopped_epoch, y: 1, xref: "x", yref: "paper", xanchor: "left", yanchor: "top", showarrow: false,
+        text: ` stopped, epoch ${run.summary.stopped_epoch}`, font: { color: p.accent, size: 12 } }] : [],
     },
   };
 }
@@ -193,7 +199,7 @@ export const mount = figure(async (el, d) => {
   live.append(
     h("div", { class: "wtwm-controls" },
       h("div", { class: "wtwm-knob-fields" },
-        h("div", { class: "wtwm-field wtwm-field-check" }, stopping, h("label", { for: stopping.id, text: ` Early stopping (patience ${data.patience})` })),
+        h("div", { class: "wtwm-field wtwm-field-check" }, stopping, h("label", { for: stopping.id, text: " Early stopping" })),
         decay.root, dropout.root),
       buttons.root),
     missing,

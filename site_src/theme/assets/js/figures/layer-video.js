@@ -28,7 +28,7 @@ function buildPlayer({ captions }) {
   const video = document.createElement("video");
   video.className = "wtwm-layer-video-player";
   video.controls = true;
-  video.preload = "metadata"; // only the current theme's recording, and only its header
+  video.preload = "none"; // nothing downloads until the reader presses play, and then only this theme's recording
   video.playsInline = true;
   video.width = 640;
   video.height = 360;
