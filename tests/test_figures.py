@@ -1,4 +1,5 @@
-"""The chapter's data figures (issue #4) end to end in headless Chromium.
+"""The chapter's data figures (issue #4): their pure helpers in Node, then end to
+end in headless Chromium.
 
 Expected counts come from the exported JSON the figures read, so a change in the
 data changes the expectations with it. Every non-local request is blocked.
@@ -7,6 +8,8 @@ data changes the expectations with it. Every non-local request is blocked.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from functools import cache
 from itertools import pairwise
 from urllib.parse import parse_qs, urlsplit
@@ -14,8 +17,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.conftest import ARTIFACTS, ROOT, assert_clean
-
-pytestmark = pytest.mark.browser
 
 FIGURES = ["hero", "lr-sweep", "trajectories", "loss-curve", "knobs", "converge"]
 PLOTS = {"hero": 2, "lr-sweep": 2, "trajectories": 1, "loss-curve": 1, "knobs": 3, "converge": 2}
@@ -67,6 +68,66 @@ def prediction_path(page) -> str:
     )
 
 
+JS = ROOT / "site_src" / "theme" / "assets" / "js"
+
+
+def run_js(body: str):
+    """Run an ES module snippet in Node with the figure modules importable; returns its JSON."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    prelude = (
+        f'import * as plot from "{(JS / "lib" / "plot.js").as_uri()}";\n'
+        f'import * as knobs from "{(JS / "figures" / "knobs.js").as_uri()}";\n'
+        f'import * as trajectories from "{(JS / "figures" / "trajectories.js").as_uri()}";\n'
+    )
+    result = subprocess.run(
+        [node, "--input-type=module", "-e", prelude + f"console.log(JSON.stringify({body}));"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(result.stdout)
+
+
+def test_js_fmt_matches_python_g_format():
+    """Numbers JS writes into captions read exactly like the build-time ones."""
+    values = [0.09816, 7.2561e-05, 1200, 0.5, 123456.0, 1e-5, 0.000123, 2.5, -0.7, 0.73577,
+              9.9951, 0.22041, 1e16, 4.4408921e-16, 25.545333, 0.0, -0.00123456]  # fmt: skip
+    assert run_js(f"{json.dumps(values)}.map((v) => plot.fmt(v))") == [
+        format(v, ".3g") for v in values
+    ]
+    assert run_js(f"{json.dumps(values)}.map((v) => plot.fmt(v, 2))") == [
+        format(v, ".2g") for v in values
+    ]
+
+
+def test_js_python_floats_and_code_panel_compile():
+    regularisers = data("regularisers")
+    knobs = regularisers["knobs"]
+    floats = [*knobs["weight_decay"], *knobs["dropout"], 1e-05, 0.001, 3e-07]
+    assert run_js(f"{json.dumps(floats)}.map(knobs.pyFloat)") == [repr(v) for v in floats]
+    config = {"hidden_layers": 5, "width": 128, "lr": 0.001, "epochs": 1200, "patience": 100}
+    settings = [
+        {k: r[k] for k in ("early_stopping", "weight_decay", "dropout")}
+        for r in regularisers["runs"]
+    ]
+    codes = run_js(f"{json.dumps(settings)}.map((r) => knobs.codeFor(r, {json.dumps(config)}))")
+    for run, code in zip(regularisers["runs"], codes, strict=True):
+        compile(code, run["id"], "exec")
+        assert f"weight_decay={run['weight_decay']!r}" in code
+        assert f"nn.Dropout(p={run['dropout']!r})" in code
+        assert ("patience = 100" in code) == run["early_stopping"]
+
+
+def test_js_log_ticks_and_differences():
+    ticks = run_js("[[0.04, 1.2], [1e-5, 1e8], [0.09, 0.14]].map(([a, b]) => plot.logTicks(a, b))")
+    assert ticks[0]["tickvals"] == [0.05, 0.1, 0.2, 0.5, 1]
+    assert all(1e-5 <= v <= 1e8 for v in ticks[1]["tickvals"]) and len(ticks[1]["tickvals"]) <= 8
+    assert ticks[1]["ticktext"][0].startswith("10<sup>")
+    assert ticks[2] == {}  # fewer than two ticks in range: Plotly picks its own
+    assert run_js("trajectories.absDiff([1, 2, 3], [1, 2.5, 3])") == [None, 0.5, None]
+
+
+@pytest.mark.browser
 def test_figures_render_from_the_data(page, base_url):
     open_chapter(page, base_url)
     for figure, traces in expected_traces().items():
@@ -102,6 +163,7 @@ def test_figures_render_from_the_data(page, base_url):
     assert_clean(page)
 
 
+@pytest.mark.browser
 def test_checkpoint_links_resolve(page, base_url):
     page.goto(base_url + "chapter-01/")
     files = data("weights")["files"]
@@ -124,6 +186,7 @@ def test_checkpoint_links_resolve(page, base_url):
     assert_clean(page)
 
 
+@pytest.mark.browser
 def test_hero_slider_moves_prediction_and_marker(page, base_url):
     open_chapter(page, base_url, figures=["hero"])
     before = prediction_path(page)
@@ -142,6 +205,7 @@ def test_hero_slider_moves_prediction_and_marker(page, base_url):
     assert_clean(page)
 
 
+@pytest.mark.browser
 def test_clicking_the_loss_chart_sets_the_epoch(page, base_url):
     open_chapter(page, base_url, figures=["hero"])
     area = page.locator("#fig-hero .wtwm-hero-loss .nsewdrag").bounding_box()
@@ -159,6 +223,7 @@ def test_clicking_the_loss_chart_sets_the_epoch(page, base_url):
     assert_clean(page)
 
 
+@pytest.mark.browser
 def test_play_advances_and_pause_stops(page, base_url):
     open_chapter(page, base_url, figures=["hero"])
     play = page.locator("#fig-hero .wtwm-play")
@@ -174,6 +239,7 @@ def test_play_advances_and_pause_stops(page, base_url):
     assert_clean(page)
 
 
+@pytest.mark.browser
 def test_reduced_motion_never_autoplays(new_page, base_url):
     page = new_page(reduced_motion="reduce")
     open_chapter(page, base_url, figures=["hero", "converge"])
@@ -187,6 +253,7 @@ def test_reduced_motion_never_autoplays(new_page, base_url):
     assert_clean(page)
 
 
+@pytest.mark.browser
 def test_knobs_select_a_run_and_update_the_table(page, base_url):
     open_chapter(page, base_url, figures=["knobs"])
     regularisers = data("regularisers")
@@ -218,6 +285,7 @@ def test_knobs_select_a_run_and_update_the_table(page, base_url):
     assert_clean(page)
 
 
+@pytest.mark.browser
 def test_validation_toggle_hides_and_restores(page, base_url):
     open_chapter(page, base_url, figures=["loss-curve"])
     toggle = page.locator("#fig-loss-curve button.wtwm-toggle")
@@ -236,6 +304,7 @@ def test_validation_toggle_hides_and_restores(page, base_url):
     assert_clean(page)
 
 
+@pytest.mark.browser
 def test_lr_sweep_selector_changes_the_path(page, base_url):
     open_chapter(page, base_url, figures=["lr-sweep"])
     runs = data("linear")["lr_sweep"]
@@ -246,6 +315,7 @@ def test_lr_sweep_selector_changes_the_path(page, base_url):
     assert_clean(page)
 
 
+@pytest.mark.browser
 def test_deep_link_restores_state(page, base_url):
     epochs = data("overfit")["frames"]["epoch"]
     regularisers = data("regularisers")
@@ -269,6 +339,7 @@ def test_deep_link_restores_state(page, base_url):
     assert_clean(page)
 
 
+@pytest.mark.browser
 def test_copy_link_and_reset(new_page, base_url):
     page = new_page(permissions=["clipboard-read", "clipboard-write"])
     open_chapter(page, base_url, figures=["hero"])
@@ -305,6 +376,7 @@ def set_scheme(page, scheme: str) -> None:
     assert page.evaluate("document.body.dataset.mdColorScheme") == scheme
 
 
+@pytest.mark.browser
 def test_theme_toggle_restyles_without_reload(page, base_url):
     open_chapter(page, base_url)
     page.evaluate("window.__samePage = true")
@@ -324,6 +396,7 @@ def test_theme_toggle_restyles_without_reload(page, base_url):
     assert_clean(page)
 
 
+@pytest.mark.browser
 def test_phone_width_no_overflow(new_page, base_url, scheme):
     page = new_page(scheme=scheme, width=360, height=780)
     open_chapter(page, base_url)
@@ -341,6 +414,7 @@ def test_phone_width_no_overflow(new_page, base_url, scheme):
     assert_clean(page)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("width", [360, 1280])
 def test_reserved_height_matches_the_drawn_figure(new_page, base_url, width):
     """Layout shift ~0: each stage's CSS min-height already equals its drawn height."""
@@ -365,6 +439,7 @@ def count_resize_listeners(page) -> int:
     return sum(1 for listener in listeners if listener["type"] == "resize")
 
 
+@pytest.mark.browser
 def test_instant_navigation_round_trips_leave_one_plot_per_figure(page, base_url):
     page.goto(base_url)
     page.evaluate("window.__samePage = true")
@@ -393,6 +468,7 @@ def test_instant_navigation_round_trips_leave_one_plot_per_figure(page, base_url
     assert_clean(page)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 360])
 def test_screenshots_for_review(new_page, base_url, scheme, width):
     page = new_page(scheme=scheme, width=width, height=900)

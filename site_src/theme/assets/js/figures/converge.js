@@ -22,7 +22,7 @@ export function fitSpec(data, yHat, p) {
     layout: {
       xaxis: axis.linear("x", padded(extent(data.grid.x), 0.02)),
       yaxis: axis.linear("y", padded(extent(data.train.y, data.grid.y_true), 0.15)),
-      legend: legendColumns(3), margin: { t: 40 },
+      legend: legendColumns(2), margin: { t: 56 },
     },
   };
 }

@@ -119,12 +119,13 @@ export const axis = {
 };
 
 // Readable log ticks: 1-2-5 steps over a short range, powers of ten over a long
-// one, written as numbers (0.05) where short and as 10^k where not.
+// one, written as numbers (0.05) over a short range and as 10^k over a long one.
 export function logTicks(lo, hi) {
   const k0 = Math.floor(Math.log10(lo));
   const k1 = Math.ceil(Math.log10(hi));
-  const steps = k1 - k0 <= 1 ? [1, 1.5, 2, 3, 5, 7] : k1 - k0 <= 2 ? [1, 2, 5] : [1];
-  const every = Math.max(1, Math.ceil((k1 - k0) / 6));
+  const span = Math.log10(hi / lo); // decades shown
+  const steps = span <= 1.2 ? [1, 1.5, 2, 3, 5, 7] : span <= 2.5 ? [1, 2, 5] : [1];
+  const every = Math.max(1, Math.ceil(span / 6));
   const values = [];
   for (let k = k0; k <= k1; k += steps.length > 1 ? 1 : every) {
     for (const m of steps) {
@@ -133,8 +134,9 @@ export function logTicks(lo, hi) {
     }
   }
   if (values.length < 2) return {};
+  const powers = span > 4; // a long range reads best as 10^k throughout
   const text = (v) => {
-    if (v >= 1e-3 && v < 1e4) return String(v);
+    if (!powers && v >= 1e-3 && v < 1e4) return String(v);
     const k = Math.floor(Math.log10(v) + 1e-9);
     const m = Math.round(v / 10 ** k);
     return `${m === 1 ? "" : `${m}×`}10<sup>${k}</sup>`;
@@ -144,7 +146,8 @@ export function logTicks(lo, hi) {
 
 // Horizontal legend above the plot: never covers data, wraps on a phone.
 // legendColumns(2) lines short entries up in two columns instead.
-export const topLegend = { orientation: "h", x: 0, xanchor: "left", y: 1.02, yanchor: "bottom" };
+export const topLegend = { orientation: "h", traceorder: "normal", x: 0, xanchor: "left", y: 1.02, yanchor: "bottom",
+  itemclick: false, itemdoubleclick: false }; // state lives in the controls and the URL, not the legend
 export const legendColumns = (n) => ({ ...topLegend, entrywidth: 1 / n, entrywidthmode: "fraction" });
 
 // A vertical line at x spanning the plot height, and its label.
