@@ -35,7 +35,7 @@ async function importVerifiedScript(url, integrity) {
 function requireIntegrity(baseURL, sri) {
   const originalFetch = self.fetch.bind(self);
   self.fetch = (input, init = {}) => {
-    const url = typeof input === "string" ? input : input.url;
+    const url = input instanceof Request ? input.url : String(input); // string or URL
     const name = url.startsWith(baseURL) ? url.slice(baseURL.length) : null;
     if (name && sri[name]) return originalFetch(input, { ...init, integrity: sri[name] });
     return originalFetch(input, init);
