@@ -74,7 +74,7 @@ def test_cdn_build_ships_no_pyodide_and_pins_every_file(cdn_site, cdn):
     assert not (site / "assets" / "vendor" / "pyodide").exists()
     config = page_config(site)["pyodide"]
     assert config["source"] == "cdn" and config["cdn_url"] == cdn_url
-    for name in vendor.CDN_FILES + ["pyodide-lock.json"]:
+    for name in [*vendor.CDN_FILES, "pyodide-lock.json"]:
         assert config["sri"][name].startswith("sha384-"), name
     assert cdn_url.rstrip("/") in (site / "_headers").read_text()  # CSP allows the CDN origin
 
