@@ -139,7 +139,8 @@ def measure(base_url: str, runs: int, samples: int) -> dict:
             }
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
-        page.goto(f"{base_url}chapter-01/#layer-widget")
+        # Ten descent steps taken, so every landscape input redraws a real path.
+        page.goto(f"{base_url}chapter-01/?landscape.steps=10#layer-widget")
         for name, control in SLIDERS:
             selector = WIDGETS[name][0]
             page.locator(selector).scroll_into_view_if_needed()

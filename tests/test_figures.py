@@ -164,6 +164,22 @@ def test_figures_render_from_the_data(page, base_url):
 
 
 @pytest.mark.browser
+def test_without_javascript_the_numbers_are_still_there(new_page, base_url):
+    """Static fallbacks and captions are rendered at build time from the data."""
+    page = new_page(java_script_enabled=False)
+    page.goto(base_url + "chapter-01/")
+    overfit, linear = data("overfit"), data("linear")
+    hero = page.inner_text("#fig-hero")
+    assert format(overfit["best_val_loss"], ".3g") in hero and str(overfit["best_epoch"]) in hero
+    assert page.locator("#fig-hero .wtwm-fallback table").is_visible()
+    sweep = page.inner_text("#fig-lr-sweep .wtwm-fallback")
+    assert all(run["label"] in sweep for run in linear["lr_sweep"])
+    assert format(linear["max_abs_diff"]["w"], ".2g") in page.inner_text("#fig-trajectories")
+    assert page.locator("#fig-checkpoints a[href$='.pt']").count() == len(data("weights")["files"])
+    assert page.locator(".js-plotly-plot").count() == 0
+
+
+@pytest.mark.browser
 def test_checkpoint_links_resolve(page, base_url):
     page.goto(base_url + "chapter-01/")
     files = data("weights")["files"]
@@ -282,6 +298,29 @@ def test_knobs_select_a_run_and_update_the_table(page, base_url):
     assert f"patience = {regularisers['patience']}" in code and "best_epoch >= patience" in code
     compile(code, "knobs code panel", "exec")
     page.wait_for_function("(wd) => location.search.includes(`knobs.wd=${wd}`)", arg=wd)
+    assert_clean(page)
+
+
+@pytest.mark.browser
+def test_knobs_handle_a_missing_run(page, base_url):
+    """A grid with a hole (a run that failed or was not computed) shows a message."""
+    document = json.loads((ROOT / "docs" / "data" / "regularisers.json").read_text())
+    runs = document["data"]["runs"]
+    missing = next(
+        r
+        for r in runs
+        if r["id"] not in (document["data"]["best_id"], document["data"]["baseline_id"])
+    )
+    document["data"]["runs"] = [r for r in runs if r is not missing]
+    page.route("**/data/regularisers.json", lambda route: route.fulfill(json=document))
+    open_chapter(page, base_url, figures=["knobs"])
+    page.set_checked("#knobs-es", missing["early_stopping"])
+    knobs = document["data"]["knobs"]
+    page.select_option("#knobs-wd", index=knobs["weight_decay"].index(missing["weight_decay"]))
+    page.select_option("#knobs-p", index=knobs["dropout"].index(missing["dropout"]))
+    assert "not precomputed" in page.inner_text("#fig-knobs .wtwm-knobs-missing")
+    assert page.evaluate(f"{gd(page, 'knobs')}.data[4].visible") is False
+    assert "—" in page.inner_text("#fig-knobs .wtwm-knobs-table tbody")
     assert_clean(page)
 
 
@@ -469,10 +508,27 @@ def test_instant_navigation_round_trips_leave_one_plot_per_figure(page, base_url
 
 
 @pytest.mark.browser
+def test_leaving_before_the_figures_mount_is_clean(new_page, base_url):
+    """First visit, straight back home: figures still importing must give up quietly."""
+    for _ in range(3):
+        page = new_page()
+        page.goto(base_url)
+        page.locator("article a[href*='chapter-01']").first.click()
+        page.wait_for_url("**/chapter-01/**")
+        page.go_back()
+        page.wait_for_url(base_url)
+        page.wait_for_timeout(1000)
+        assert_clean(page)
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 360])
 def test_screenshots_for_review(new_page, base_url, scheme, width):
     page = new_page(scheme=scheme, width=width, height=900)
     open_chapter(page, base_url)
+    page.evaluate(
+        "document.querySelector('.md-header').style.visibility = 'hidden'"
+    )  # not over figures
     ARTIFACTS.mkdir(exist_ok=True)
     for figure in [*FIGURES, "checkpoints"]:
         locator = page.locator(f"#fig-{figure}")

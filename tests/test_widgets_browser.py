@@ -24,15 +24,6 @@ LAYER, LANDSCAPE = "#fig-layer-widget", "#fig-loss-landscape"
 DARK_BACKGROUND = "#1e2129"  # theme.js's dark plot background
 
 
-def assert_widgets_clean(page):
-    """conftest's assert_clean, less one thing that is not a failure: Chromium cancels
-    a <video>'s media request once it has what it needs (the layer video sits just
-    above the widgets), which Playwright reports as net::ERR_ABORTED."""
-    media = re.compile(r"\.(mp4|webm) \(net::ERR_ABORTED\)$")
-    page.failed_requests = [r for r in page.failed_requests if not media.search(r)]
-    assert_clean(page)
-
-
 def linear_data() -> dict:
     return json.loads((ROOT / "docs" / "data" / "linear.json").read_text())["data"]
 
@@ -118,7 +109,7 @@ def test_layer_widget_runs_numpy_in_light_and_dark(new_page, base_url, scheme):
                 "._fullLayout.paper_bgcolor === bg",
                 arg=[figure, DARK_BACKGROUND],
             )
-    assert_widgets_clean(page)
+    assert_clean(page)
 
 
 def test_layer_widget_follows_slider_and_typed_input(page, base_url):
@@ -137,7 +128,7 @@ def test_layer_widget_follows_slider_and_typed_input(page, base_url):
     assert "1 if z > 0, else 0 = 0" in readout  # the slope backprop multiplies by
     page.wait_for_url("**layer.activation=relu**")  # written a moment after the last change
     assert "layer.w=3" in page.url
-    assert_widgets_clean(page)
+    assert_clean(page)
 
 
 @pytest.mark.parametrize(
@@ -155,7 +146,7 @@ def test_bad_typed_input_is_explained_and_not_used(page, base_url, typed, says):
         assert field(widget, name).get_attribute("aria-invalid") == "true"
         page.wait_for_timeout(300)  # would any computation have started, it would be drawn now
         assert widget.get_attribute("data-renders") == renders
-    assert_widgets_clean(page)
+    assert_clean(page)
 
 
 def test_out_of_range_input_is_clamped_with_a_note(page, base_url):
@@ -166,7 +157,7 @@ def test_out_of_range_input_is_clamped_with_a_note(page, base_url):
     assert "outside -3 to 3: using -3" in message(widget, "b").inner_text()
     assert field(widget, "b").input_value() == "-3"
     assert layer_point(page)[0] == pytest.approx(1.5 * 1.0 - 3)
-    assert_widgets_clean(page)
+    assert_clean(page)
 
 
 # ---------------------------------------------------------------- landscape
@@ -225,7 +216,7 @@ def test_landscape_steps_plays_and_detects_divergence(page, base_url):
         assert len(plot_dots(page, LANDSCAPE, index)) == event_step(widget)
     widget.scroll_into_view_if_needed()
     screenshot(page, "widget-landscape-diverged")
-    assert_widgets_clean(page)
+    assert_clean(page)
 
 
 def test_reduced_motion_never_autoplays_and_play_jumps_to_the_end(new_page, base_url):
@@ -241,7 +232,7 @@ def test_reduced_motion_never_autoplays_and_play_jumps_to_the_end(new_page, base
     assert "Converged at step" in widget.locator(".wtwm-landscape-event").inner_text()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
     screenshot(page, "widget-landscape-dark-360")
-    assert_widgets_clean(page)
+    assert_clean(page)
 
 
 # ------------------------------------------------------------ URL and reset
@@ -271,7 +262,7 @@ def test_deep_link_restores_both_widgets_and_reset_clears_it(page, base_url):
     assert field(widget, "x").input_value() == "1"
     page.wait_for_function("() => !location.search.includes('layer.')")
     assert "landscape.steps=4" in page.url  # the other widget's state is its own
-    assert_widgets_clean(page)
+    assert_clean(page)
 
 
 # --------------------------------------------------------------- fallbacks
@@ -287,10 +278,7 @@ def test_without_pyodide_the_widgets_say_so_and_the_page_works(browser, server, 
         lambda m: m.type == "error" and errors.append((m.text, m.location.get("url", ""))),
     )
     page.on("pageerror", lambda e: errors.append((str(e), "")))
-    media = re.compile(r"\.(mp4|webm) \(net::ERR_ABORTED\)$")  # see assert_widgets_clean
-    page.on(
-        "requestfailed", lambda r: media.search(f"{r.url} ({r.failure})") or failed.append(r.url)
-    )
+    page.on("requestfailed", lambda r: failed.append(r.url))
     try:
         page.goto(f"{base_url}chapter-01/#layer-widget")
         for figure in (LAYER, LANDSCAPE):
@@ -339,7 +327,7 @@ def test_instant_navigation_round_trip_boots_python_once(page, base_url):
         page.wait_for_url(base_url)
     assert page.evaluate("() => window.__sameDocument === true"), "a full page load happened"
     assert len(wasm) == 1, wasm
-    assert_widgets_clean(page)
+    assert_clean(page)
 
 
 # ------------------------------------------------------------- built site

@@ -123,3 +123,8 @@ def on_page_content(content: str, page, config, files):
         return f'{match.group(0)[:-1]} data-state="{html.escape(text, quote=True)}">'
 
     return MARKER.sub(embed, content)
+
+
+def on_serve(server, config, builder):
+    server.watch(str(WIDGETS))  # `mkdocs serve` rebuilds when a widget module changes
+    return server

@@ -189,7 +189,7 @@ export const mount = figure(async (el, d) => {
   const decay = select(`${PREFIX}-wd`, "Weight decay", data.knobs.weight_decay, knobs.weight_decay, (v) => (v === 0 ? "0 (off)" : fmt(v)));
   const dropout = select(`${PREFIX}-p`, "Dropout p", data.knobs.dropout, knobs.dropout, (v) => (v === 0 ? "0 (off)" : fmt(v)));
   const buttons = stateButtons({ el, prefix: PREFIX, section: "three-knobs", d, getState, reset: () => set(defaults) });
-  const missing = h("p", { class: "wtwm-status", role: "status" });
+  const missing = h("p", { class: "wtwm-status wtwm-knobs-missing", role: "status" });
   const plots = ["fit", "curves", "norms"].map((name) => h("div", { class: `wtwm-plot wtwm-knobs-${name}`, role: "img",
     "aria-label": { fit: "Prediction of this setting and of the unregularised network against the true function", curves: "Train and validation loss per epoch, this setting against no regularisation, log scale", norms: "Norm of each layer's weight matrix at the end of training, this setting against no regularisation" }[name] }));
   const summary = table();

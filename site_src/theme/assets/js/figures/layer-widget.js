@@ -116,7 +116,8 @@ export const mount = figure(async (el, d) => {
     plotBox.setAttribute("aria-label", `Plot of ${shown.label}: the point (z, a) = (${fmt(shown.z)}, ${fmt(shown.a)}) and the tangent there, slope ${fmt(shown.slope)}.`);
     el.classList.toggle("wtwm-widget--pending", !current && !pythonReady); // dim while Python boots
     el.dataset.current = String(current);
-    note.textContent = live ? `Computed by ${shown.engine} in your browser.` : "";
+    const said = live ? `Computed by ${shown.engine} in your browser.` : "";
+    if (note.textContent !== said) note.textContent = said; // a live region: only news
     el.dataset.live = String(live);
     el.dataset.renders = String(Number(el.dataset.renders ?? 0) + 1);
     el.dispatchEvent(new CustomEvent("wtwm:drawn", { detail: { inFrame } })); // for benchmarks

@@ -175,7 +175,8 @@ export const mount = figure(async (el, d) => {
     current.textContent = `Step ${r.steps_taken}: w = ${fmt(r.current.w, 4)}, loss = ${fmt(r.current.loss, 4)}, dL/dw = ${fmt(r.current.grad, 4)}.`;
     event.textContent = r.event?.text ?? "";
     event.dataset.kind = r.event?.name ?? "";
-    note.textContent = live ? "Computed by NumPy in your browser." : "";
+    const said = live ? "Computed by NumPy in your browser." : "";
+    if (note.textContent !== said) note.textContent = said; // a live region: only news
     log.show(r.path);
     slicePlot.redraw();
     surfacePlot.redraw();

@@ -66,11 +66,10 @@ export function pathSpec(data, run, index, p) {
 }
 
 function describe(data, run) {
-  const ratio = run.lr / data.critical_lr;
   const end = run.diverged
     ? `it diverged: training stopped at epoch ${run.stopped_epoch}`
     : `its loss ends at ${fmt(run.train_loss.at(-1))} (the minimum is ${fmt(data.optimum.train_loss)})`;
-  return `Path shown: ${run.label}, learning rate ${fmt(run.lr)} = ${fmt(ratio, 2)} × the critical rate; ${end}.`;
+  return `Path shown: ${run.label}, learning rate ${fmt(run.lr)} = ${fmt(run.lr_over_critical)} × the critical rate; ${end}.`;
 }
 
 export const mount = figure(async (el, d) => {

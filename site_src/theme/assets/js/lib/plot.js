@@ -43,16 +43,22 @@ export function figure(build) {
 // nothing moves), or false if an instant navigation removes el first.
 export function whenNear(el, margin = "600px") {
   return new Promise((resolve) => {
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) finish(true);
-    }, { rootMargin: `${margin} 0px` });
-    const navigation = window.document$?.subscribe(() => { if (!el.isConnected) finish(false); });
-    function finish(near) {
+    let done = false;
+    let navigation = null;
+    const finish = (near) => {
+      if (done) return;
+      done = true;
       observer.disconnect();
       navigation?.unsubscribe();
       resolve(near);
-    }
+    };
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) finish(true);
+    }, { rootMargin: `${margin} 0px` });
     observer.observe(el);
+    // document$ replays its last value on subscribe: el may already be gone.
+    navigation = window.document$?.subscribe(() => { if (!el.isConnected) finish(false); }) ?? null;
+    if (done) navigation?.unsubscribe();
   });
 }
 
@@ -314,7 +320,10 @@ export function stateButtons({ el, prefix, section, getState, reset, d }) {
 // motion only changes how fast play moves (it never autoplays either way).
 export function player({ id, count, value = 0, label, valueText, onFrame, frameMs = 60, d }) {
   const s = slider({ id, label, min: 0, max: count - 1, value });
-  const play = button("Play", { class: "wtwm-play", "aria-label": "Play training", "aria-pressed": "false" });
+  // A toggle button: its name stays "Play training" and aria-pressed says whether
+  // it is playing; only the (hidden from screen readers) icon changes.
+  const icon = h("span", { "aria-hidden": "true", class: "wtwm-play-icon", text: "▶" });
+  const play = h("button", { type: "button", class: "wtwm-play", "aria-label": "Play training", "aria-pressed": "false" }, icon, " Play");
   let index = value;
   let timer = 0;
   let last = 0;
@@ -338,14 +347,12 @@ export function player({ id, count, value = 0, label, valueText, onFrame, frameM
     cancelAnimationFrame(timer);
     timer = 0;
     toggle(play, false);
-    play.textContent = "Play";
-    play.setAttribute("aria-label", "Play training");
+    icon.textContent = "▶";
   }
   function start() {
     if (index >= count - 1) show(0);
     toggle(play, true);
-    play.textContent = "Pause";
-    play.setAttribute("aria-label", "Pause training");
+    icon.textContent = "❚❚";
     last = performance.now();
     timer = requestAnimationFrame(step);
   }

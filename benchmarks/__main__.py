@@ -1,0 +1,95 @@
+"""Run every benchmark and write bench/report.md (+ bench/lighthouse.json).
+
+    python -m benchmarks [--runs 3] [--skip-lighthouse]
+
+- Lighthouse 12.8 (npm, Debian chromium) on the landing page and the chapter,
+  mobile and desktop presets, median of --runs, served gzip-compressed;
+- input-to-paint latency of the hero slider and the knob controls
+  (benchmarks.bench_hero) and of both live widgets (benchmarks.bench_widgets),
+  each at normal speed and with 4x CPU throttling;
+- cold time to Python-ready for the first widget (bench_widgets).
+Numbers vary ~2x on a busy machine: read them as orders of magnitude, compare
+runs made on the same machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks import lighthouse
+from benchmarks.serve import serve
+from tests.conftest import ROOT, build_site, free_port
+
+REPORT_DIR = ROOT / "bench"
+PAGES = {"landing": "", "chapter": "chapter-01/"}
+TARGETS = {"performance (mobile)": ">= 98", "accessibility": "100", "best-practices": "100", "seo": "100"}
+
+
+def run_lighthouse(runs: int) -> dict:
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        result = build_site(site, f"http://127.0.0.1:{port}/")
+        if result.returncode:
+            sys.exit(result.stderr)
+        httpd, base_url = serve(site, port)
+        try:
+            return {
+                f"{page} {preset}": lighthouse.median_of(base_url + path, preset, runs)
+                for page, path in PAGES.items()
+                for preset in ("mobile", "desktop")
+            }
+        finally:
+            httpd.shutdown()
+
+
+def lighthouse_table(results: dict) -> list[str]:
+    lines = [
+        "| page · preset | perf | a11y | best pr. | SEO | LCP ms | TBT ms | CLS | bytes |",
+        "| --- | --: | --: | --: | --: | --: | --: | --: | --: |",
+    ]
+    for name, r in results.items():
+        lines.append(
+            f"| {name} | {r['performance']:.0f} | {r['accessibility']:.0f} | {r['best-practices']:.0f} "
+            f"| {r['seo']:.0f} | {r['lcp_ms']:.0f} | {r['tbt_ms']:.0f} | {r['cls']:.3f} | {r['total_bytes']:.0f} |"
+        )
+    return lines
+
+
+def run_script(module: str, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True
+    )
+    return result.stdout + (f"\n(exit {result.returncode})\n{result.stderr[-2000:]}" if result.returncode else "")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page and preset")
+    parser.add_argument("--skip-lighthouse", action="store_true")
+    args = parser.parse_args(argv)
+    REPORT_DIR.mkdir(exist_ok=True)
+    lines = [f"# Benchmarks — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", ""]
+    if not args.skip_lighthouse:
+        results = run_lighthouse(args.runs)
+        (REPORT_DIR / "lighthouse.json").write_text(json.dumps(results, indent=1))
+        lines += [f"## Lighthouse 12.8, median of {args.runs}", "", *lighthouse_table(results), ""]
+        lines += [f"Targets: {', '.join(f'{k} {v}' for k, v in TARGETS.items())}.", ""]
+    for throttle in ("1", "4"):
+        lines += [f"## Input to painted frame, CPU throttling {throttle}x", "", "```"]
+        lines.append(run_script("benchmarks.bench_hero", "--cpu-throttle", throttle).rstrip())
+        lines.append(run_script("benchmarks.bench_widgets", "--cpu-throttle", throttle).rstrip())
+        lines += ["```", ""]
+    report = "\n".join(lines)
+    (REPORT_DIR / "report.md").write_text(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
