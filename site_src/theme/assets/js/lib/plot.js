@@ -38,24 +38,56 @@ export function figure(build) {
   };
 }
 
-// Resolves true once el comes within `margin` of the viewport (figures are drawn
-// only when the reader gets near them; their height is reserved in CSS, so
-// nothing moves), or false if an instant navigation removes el first.
+// Has the reader scrolled, pointed or typed yet? Until then only figures actually
+// in view are drawn: a reader who never scrolls (or a page-speed audit) does not
+// pay for plotly.js and the data behind figures below the fold.
+let engaged = false;
+const engagedListeners = new Set();
+const ENGAGING_EVENTS = ["scroll", "wheel", "pointerdown", "keydown", "touchstart"];
+function markEngaged() {
+  engaged = true;
+  for (const type of ENGAGING_EVENTS) window.removeEventListener(type, markEngaged, true);
+  for (const listener of engagedListeners) listener();
+  engagedListeners.clear();
+}
+let listening = false;
+function listenForEngagement() {
+  if (listening) return;
+  listening = true;
+  for (const type of ENGAGING_EVENTS) window.addEventListener(type, markEngaged, { capture: true, passive: true });
+}
+
+function inView(el) {
+  const rect = el.getBoundingClientRect();
+  return rect.top < window.innerHeight && rect.bottom > 0;
+}
+
+// Resolves true once el is in view, or within `margin` of it after the reader has
+// started scrolling (their height is reserved in CSS, so nothing moves), or false
+// if an instant navigation removes el first.
 export function whenNear(el, margin = "600px") {
+  listenForEngagement();
   return new Promise((resolve) => {
     let done = false;
+    let near = false;
     let navigation = null;
-    const finish = (near) => {
+    const finish = (result) => {
       if (done) return;
       done = true;
       observer.disconnect();
+      engagedListeners.delete(check);
       navigation?.unsubscribe();
-      resolve(near);
+      resolve(result);
+    };
+    const check = () => {
+      if (near && (engaged || inView(el))) finish(true);
     };
     const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) finish(true);
+      near = entries.some((entry) => entry.isIntersecting);
+      check();
     }, { rootMargin: `${margin} 0px` });
     observer.observe(el);
+    engagedListeners.add(check);
     // document$ replays its last value on subscribe: el may already be gone.
     navigation = window.document$?.subscribe(() => { if (!el.isConnected) finish(false); }) ?? null;
     if (done) navigation?.unsubscribe();
