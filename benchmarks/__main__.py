@@ -28,7 +28,12 @@ from tests.conftest import ROOT, build_site, free_port
 
 REPORT_DIR = ROOT / "bench"
 PAGES = {"landing": "", "chapter": "chapter-01/"}
-TARGETS = {"performance (mobile)": ">= 98", "accessibility": "100", "best-practices": "100", "seo": "100"}
+TARGETS = {
+    "performance (mobile)": ">= 98",
+    "accessibility": "100",
+    "best-practices": "100",
+    "seo": "100",
+}
 
 
 def run_lighthouse(runs: int) -> dict:
@@ -66,7 +71,9 @@ def run_script(module: str, *args: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True
     )
-    return result.stdout + (f"\n(exit {result.returncode})\n{result.stderr[-2000:]}" if result.returncode else "")
+    return result.stdout + (
+        f"\n(exit {result.returncode})\n{result.stderr[-2000:]}" if result.returncode else ""
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
