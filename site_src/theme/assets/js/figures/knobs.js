@@ -205,7 +205,7 @@ export const mount = figure(async (el, d) => {
     missing,
     h("div", { class: "wtwm-pair" }, plots[0], plots[1]),
     h("div", { class: "wtwm-pair" }, plots[2], h("div", { class: "wtwm-knobs-side" }, summary.node)),
-    h("div", { class: "wtwm-knobs-code" }, h("div", { class: "wtwm-knobs-code-bar" }, h("span", { text: "PyTorch loop for this run" }), copy, copied), h("pre", {}, code)),
+    h("div", { class: "wtwm-knobs-code" }, h("div", { class: "wtwm-knobs-code-bar" }, h("span", { text: "PyTorch loop for this run" }), copy, copied), h("pre", { tabindex: "0" }, code)),
   );
 
   const specs = [fitSpec, curvesSpec, (_, r, b, p) => normsSpec(r, b, p)];
