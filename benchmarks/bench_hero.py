@@ -23,6 +23,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from benchmarks.serve import serve
+from benchmarks.throttle import throttle
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, build_site, free_port
 
 KEY_REPEAT_MS = 33  # a held arrow key repeats about 30 times a second
@@ -59,8 +60,11 @@ def open_hero(browser, base_url: str):
     return page
 
 
-def scrub_latency(browser, base_url: str, steps: int) -> dict[str, list[float]]:
+def scrub_latency(
+    browser, base_url: str, steps: int, cpu_throttle: float = 1
+) -> dict[str, list[float]]:
     page = open_hero(browser, base_url)
+    throttle(page, cpu_throttle)
     page.focus("#hero-epoch")
     for _ in range(steps):  # keyboard: one input event per key, at auto-repeat pace
         page.keyboard.press("ArrowRight")
@@ -82,6 +86,49 @@ def scrub_latency(browser, base_url: str, steps: int) -> dict[str, list[float]]:
     if errors:
         sys.exit(f"CSP violations while scrubbing: {errors}")
     return {"keyboard": keyboard, "drag": drag}
+
+
+KNOB_PROBE = """
+() => {
+  window.__latencies = [];
+  for (const control of document.querySelectorAll('#fig-knobs select, #fig-knobs input[type=checkbox]')) {
+    control.addEventListener('change', (event) => {
+      const start = event.timeStamp;
+      requestAnimationFrame(() => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => window.__latencies.push(performance.now() - start);
+        channel.port2.postMessage(null);
+      });
+    });
+  }
+}
+"""
+
+
+def knob_latency(
+    browser, base_url: str, cpu_throttle: float, rounds: int = 20
+) -> dict[str, list[float]]:
+    """Each knob change (selects and the early-stopping checkbox) to the next frame."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "chapter-01/#three-knobs")
+    page.locator("#fig-knobs").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => document.querySelectorAll('#fig-knobs .js-plotly-plot').length >= 2"
+    )
+    page.evaluate(KNOB_PROBE)
+    throttle(page, cpu_throttle)
+    selects = page.locator("#fig-knobs select")
+    for i in range(rounds):
+        for s in range(selects.count()):
+            options = selects.nth(s).locator("option").all_inner_texts()
+            selects.nth(s).select_option(index=(i + 1) % len(options))
+            page.wait_for_timeout(50)
+        page.locator("#fig-knobs input[type=checkbox]").first.click()
+        page.wait_for_timeout(50)
+    page.wait_for_timeout(300)
+    values = page.evaluate("window.__latencies.splice(0)")
+    page.close()
+    return {"knobs": values}
 
 
 def first_load_bytes(browser, base_url: str) -> tuple[int, dict[str, int], list[str]]:
@@ -116,6 +163,7 @@ def first_load_bytes(browser, base_url: str) -> tuple[int, dict[str, int], list[
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=150, help="slider steps per input kind")
+    parser.add_argument("--cpu-throttle", type=float, default=1, help="4 = a mid-range phone")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -129,12 +177,15 @@ def main(argv: list[str] | None = None) -> None:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                latencies = scrub_latency(browser, base_url, args.steps)
+                latencies = scrub_latency(browser, base_url, args.steps, args.cpu_throttle)
+                latencies.update(knob_latency(browser, base_url, args.cpu_throttle))
                 total, by_kind, urls = first_load_bytes(browser, base_url)
                 browser.close()
         finally:
             httpd.shutdown()
-    print("Hero scrubbing: slider input event -> end of the next rendered frame (ms)")
+    print(
+        f"Hero scrubbing and knobs: input event -> end of the next rendered frame (ms), CPU {args.cpu_throttle:g}x"
+    )
     everything = [v for values in latencies.values() for v in values]
     for kind, values in [*latencies.items(), ("all", everything)]:
         print(f"  {kind:8} n={len(values):4}  median {statistics.median(values):6.1f}"

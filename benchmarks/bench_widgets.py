@@ -1,6 +1,6 @@
 """Speed of the live NumPy widgets, measured in headless Chromium (not a test).
 
-    python -m tests.bench_widgets [--runs 3] [--samples 100]
+    python -m benchmarks.bench_widgets [--runs 3] [--samples 100]
 
 - cold: a fresh browser context (empty cache) opens the chapter at the widget's
   section; time from navigation start to the widget's first drawn Python result;
@@ -27,6 +27,7 @@ import threading
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
+from benchmarks.throttle import throttle
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, QuietHandler, build_site, free_port
 
 WIDGETS = {"layer": ("#fig-layer-widget", "layer-widget"), "landscape": ("#fig-loss-landscape", "loss-landscape")}  # fmt: skip
@@ -123,7 +124,7 @@ def cold_start(browser, base_url: str, selector: str, section: str) -> dict:
         context.close()
 
 
-def measure(base_url: str, runs: int, samples: int) -> dict:
+def measure(base_url: str, runs: int, samples: int, cpu_throttle: float = 1) -> dict:
     from playwright.sync_api import sync_playwright
 
     results: dict = {"cold": {}, "input_to_paint": {}}
@@ -139,6 +140,7 @@ def measure(base_url: str, runs: int, samples: int) -> dict:
             }
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
+        throttle(page, cpu_throttle)
         # Ten descent steps taken, so every landscape input redraws a real path.
         page.goto(f"{base_url}chapter-01/?landscape.steps=10#layer-widget")
         for name, control in SLIDERS:
@@ -158,6 +160,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="cold page loads per widget")
     parser.add_argument("--samples", type=int, default=100, help="slider inputs per widget")
+    parser.add_argument("--cpu-throttle", type=float, default=1, help="4 = a mid-range phone")
     args = parser.parse_args()
     port = free_port()
     base_url = f"http://127.0.0.1:{port}/"
@@ -170,7 +173,8 @@ def main() -> None:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         load_before = os.getloadavg()[0]
         try:
-            results = measure(base_url, args.runs, args.samples)
+            results = measure(base_url, args.runs, args.samples, args.cpu_throttle)
+            results["cpu_throttle"] = args.cpu_throttle
         finally:
             server.shutdown()
     # Timings scale with how busy the machine is: keep the 1-minute load average.
@@ -179,7 +183,7 @@ def main() -> None:
         "after": os.getloadavg()[0],
         "cpus": os.cpu_count(),
     }
-    target = ROOT / "bench" / "results" / "widgets.json"
+    target = ROOT / "bench" / "results" / f"widgets-cpu{args.cpu_throttle:g}x.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(results, indent=2) + "\n")
     for name, cold in results["cold"].items():
