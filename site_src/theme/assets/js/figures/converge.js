@@ -64,8 +64,8 @@ export const mount = figure(async (el, d) => {
   function paint() {
     const i = epochs.index();
     const epoch = converge.epoch[i];
-    fit.frame([{ y: converge.y_hat[i] }], [PREDICTION]);
-    error.frame([{ x: [epoch], y: [converge.error[i]] }, { x: [epoch, epoch] }], [MARKER, NOW]);
+    fit.scrub([{ y: converge.y_hat[i] }], [PREDICTION]);
+    error.scrub([{ x: [epoch], y: [converge.error[i]] }, { x: [epoch, epoch] }], [MARKER, NOW]);
     say(`Now showing epoch ${epoch}: error against the true function ${fmt(converge.error[i])} (it starts at ${fmt(converge.error[0])} and ends at ${fmt(converge.error.at(-1))}).`);
   }
   ready = true;

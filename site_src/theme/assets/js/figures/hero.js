@@ -78,8 +78,8 @@ export const mount = figure(async (el, d) => {
     const i = epochs.index();
     const epoch = frames.epoch[i];
     const [train, val] = lossAt(i);
-    fit.frame([{ y: frames.y_hat[i] }], [PREDICTION]);
-    loss.frame([{ x: [epoch, epoch], y: [train, val] }, { x: [epoch, epoch] }], [MARKER, NOW]);
+    fit.scrub([{ y: frames.y_hat[i] }], [PREDICTION]);
+    loss.scrub([{ x: [epoch, epoch], y: [train, val] }, { x: [epoch, epoch] }], [MARKER, NOW]);
     say(`Now showing epoch ${epoch}: training loss ${fmt(train)}, validation loss ${fmt(val)}; ${phase(epoch, data.best_epoch)}.`);
   }
   ready = true;
