@@ -144,3 +144,56 @@ def test_headers_file_for_static_hosts(built_site):
     headers = (built_site / "_headers").read_text()
     assert "Content-Security-Policy:" in headers and "'wasm-unsafe-eval'" in headers
     assert "application/wasm" in headers and "nosniff" in headers
+
+
+def test_checkpoints_are_only_ever_loaded_with_weights_only():
+    """Every torch.load in code, snippets, notebooks and pages passes weights_only=True."""
+    sources = [
+        *ROOT.glob("precompute/**/*.py"), *ROOT.glob("docs/**/*.md"), *ROOT.glob("docs/**/*.py"),
+        *ROOT.glob("docs/**/*.ipynb"), *ROOT.glob("site_src/**/*.md"), *ROOT.glob("site_src/**/*.js"),
+        *ROOT.glob("tests/*.py"),
+    ]  # fmt: skip
+    calls = 0
+    for source in sources:
+        for line in source.read_text(encoding="utf-8").splitlines():
+            for call in re.findall(r"torch\.load\((?!\.\.\.)[^\n]*", line):
+                calls += 1
+                assert "weights_only=True" in call, f"{source}: {call}"
+    assert calls >= 3
+
+
+@pytest.mark.browser
+def test_tab_reaches_every_control_in_order(page, base_url):
+    """From the hero to the loss landscape, Tab visits each figure's controls in
+    document order, and none is skipped."""
+    page.goto(base_url + "chapter-01/")
+    for figure in ["hero", "lr-sweep", "trajectories", "layer-widget", "loss-landscape"]:
+        page.locator(f"#fig-{figure}").scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+    page.wait_for_selector("#fig-loss-landscape input[type=range]")
+    controls = page.evaluate(
+        """() => [...document.querySelectorAll(
+              '#fig-hero, #fig-lr-sweep, #fig-trajectories, #fig-layer-widget, #fig-loss-landscape')]
+            .flatMap((fig) => [...fig.querySelectorAll('button, input, select, textarea, [tabindex="0"]')])
+            .filter((el) => !el.disabled && el.offsetParent !== null)
+            // a radio group is one Tab stop (arrow keys move inside it): its checked radio
+            .filter((el) => el.type !== 'radio' || el.checked)
+            .map((el, i) => { el.dataset.tabOrder = i; return i; })"""
+    )
+    assert len(controls) >= 15
+    page.locator("#fig-hero").evaluate(
+        "(fig) => { const first = fig.querySelector('button, input, select'); first.focus(); }"
+    )
+    reached = [page.evaluate("document.activeElement.dataset.tabOrder ?? null")]
+    for _ in range(len(controls) * 3):
+        page.keyboard.press("Tab")
+        order = page.evaluate("document.activeElement.dataset.tabOrder ?? null")
+        if order is not None:
+            reached.append(order)
+        if order == str(controls[-1]):
+            break
+    reached = [int(r) for r in reached if r is not None]
+    assert reached == sorted(reached), "Tab order does not follow the page"
+    assert set(reached) == set(controls), (
+        f"never reached by Tab: {sorted(set(controls) - set(reached))}"
+    )

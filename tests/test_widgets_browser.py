@@ -255,7 +255,7 @@ def test_deep_link_restores_both_widgets_and_reset_clears_it(page, base_url):
     descent = loss_landscape.descend(data["x"], data["y"], **{**defaults, "lr": lr, "steps": 4})
     assert [w for w, _ in plot_dots(page, LANDSCAPE)] == pytest.approx(descent["path"]["w"])
 
-    copy = widget.get_by_role("button", name="Copy a link to this figure in its current state")
+    copy = widget.get_by_role("button", name="Copy link to this figure in its current state")
     copy.click()
     status = widget.locator(".wtwm-state-buttons .wtwm-status")
     expect(status).to_contain_text("Link")  # "Link copied." or, clipboard blocked, "Link: <url>"

@@ -357,7 +357,7 @@ export function slider({ id, label, min, max, step = 1, value }) {
 // Copy link and Reset, for figures with state. getState() returns only the
 // values that differ from the defaults, so a reset figure has a clean URL.
 export function stateButtons({ el, prefix, section, getState, reset, d }) {
-  const copy = button("Copy link", { "aria-label": "Copy a link to this figure in its current state" });
+  const copy = button("Copy link", { "aria-label": "Copy link to this figure in its current state" });
   const again = button("Reset", { "aria-label": "Reset this figure" });
   const status = h("span", { class: "wtwm-status", role: "status" });
   let timer = 0;
