@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from checks import check_number
 
 # The controls: allowed range, slider step and starting value of each input.
 INPUTS = {
@@ -69,20 +70,6 @@ ACTIVATIONS = {
     "sigmoid": Activation("sigmoid", "1 / (1 + e^−z)", "σ(z)·(1 − σ(z))", _sigmoid),
     "tanh": Activation("tanh", "tanh(z)", "1 − tanh²(z)", _tanh),
 }
-
-
-def check_number(name: str, value, low: float, high: float) -> float:
-    """The value as a float, or a ValueError that tells the reader what is wrong."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        shown = "empty" if value is None else repr(value)
-        shown = f"the text {value!r}" if isinstance(value, str) else shown
-        raise ValueError(f"{name} must be a number, not {shown}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, not {value}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low:g} and {high:g}, not {value:g}")
-    return value
 
 
 def _check_input(name: str, value) -> float:

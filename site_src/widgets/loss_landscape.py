@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from checks import check_number
 
 DATA = "linear"  # the chapter's dataset, docs/data/linear.json: its columns x and y
 MAX_STEPS = 100
@@ -43,20 +44,6 @@ def check_data(x, y) -> tuple[np.ndarray, np.ndarray]:
     if np.mean(x * x) == 0:
         raise ValueError("x must not be all zeros: the loss would not depend on w")
     return x, y
-
-
-def check_number(name: str, value, low: float, high: float) -> float:
-    """The value as a float, or a ValueError that tells the reader what is wrong."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        shown = "empty" if value is None else repr(value)
-        shown = f"the text {value!r}" if isinstance(value, str) else shown
-        raise ValueError(f"{name} must be a number, not {shown}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, not {value}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low:g} and {high:g}, not {value:g}")
-    return value
 
 
 def loss(x, y, w, b):

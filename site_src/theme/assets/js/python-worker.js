@@ -53,6 +53,7 @@ async function boot({ indexURL, source, sri }) {
   }
   pyodide = await loadPyodide({ indexURL, packages: ["numpy"], stdout: () => {}, stderr: () => {} });
   await importWidget("bridge");
+  await importWidget("checks"); // shared by the widget modules, which import it
   return (performance.now() - started) / 1000;
 }
 
