@@ -18,13 +18,11 @@ import argparse
 import json
 import subprocess
 import sys
-import tempfile
 from datetime import UTC, datetime
-from pathlib import Path
 
 from benchmarks import lighthouse
-from benchmarks.serve import serve
-from tests.conftest import ROOT, build_site, free_port
+from benchmarks.serve import built_and_served
+from tests.conftest import ROOT
 
 REPORT_DIR = ROOT / "bench"
 PAGES = {"landing": "", "chapter": "chapter-01/"}
@@ -37,21 +35,12 @@ TARGETS = {
 
 
 def run_lighthouse(runs: int) -> dict:
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        result = build_site(site, f"http://127.0.0.1:{port}/")
-        if result.returncode:
-            sys.exit(result.stderr)
-        httpd, base_url = serve(site, port)
-        try:
-            return {
-                f"{page} {preset}": lighthouse.median_of(base_url + path, preset, runs)
-                for page, path in PAGES.items()
-                for preset in ("mobile", "desktop")
-            }
-        finally:
-            httpd.shutdown()
+    with built_and_served() as base_url:
+        return {
+            f"{page} {preset}": lighthouse.median_of(base_url + path, preset, runs)
+            for page, path in PAGES.items()
+            for preset in ("mobile", "desktop")
+        }
 
 
 def lighthouse_table(results: dict) -> list[str]:

@@ -18,13 +18,11 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 from collections import defaultdict
-from pathlib import Path
 
-from benchmarks.serve import serve
+from benchmarks.serve import built_and_served
 from benchmarks.throttle import throttle
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, build_site, free_port
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
 KEY_REPEAT_MS = 33  # a held arrow key repeats about 30 times a second
 POINTER_MS = 16  # pointer moves arrive about once per 60 Hz frame
@@ -167,22 +165,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        result = build_site(site, f"http://127.0.0.1:{port}/")
-        if result.returncode:
-            sys.exit(result.stderr)
-        httpd, base_url = serve(site, port)
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                latencies = scrub_latency(browser, base_url, args.steps, args.cpu_throttle)
-                latencies.update(knob_latency(browser, base_url, args.cpu_throttle))
-                total, by_kind, urls = first_load_bytes(browser, base_url)
-                browser.close()
-        finally:
-            httpd.shutdown()
+    with built_and_served() as base_url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        latencies = scrub_latency(browser, base_url, args.steps, args.cpu_throttle)
+        latencies.update(knob_latency(browser, base_url, args.cpu_throttle))
+        total, by_kind, urls = first_load_bytes(browser, base_url)
+        browser.close()
     print(
         f"Hero scrubbing and knobs: input event -> end of the next rendered frame (ms), CPU {args.cpu_throttle:g}x"
     )

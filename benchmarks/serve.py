@@ -4,12 +4,16 @@ the security headers from `_headers`. Used by the benchmarks (tests serve uncomp
 from __future__ import annotations
 
 import gzip
+import sys
+import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
-from tests.conftest import QuietHandler, free_port, site_headers
+from tests.conftest import QuietHandler, build_site, free_port, site_headers
 
 COMPRESSIBLE = (
     ".html",
@@ -53,3 +57,20 @@ def serve(site: Path, port: int | None = None) -> tuple[ThreadingHTTPServer, str
     httpd = ThreadingHTTPServer(("127.0.0.1", port), partial(handler_class, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{port}/"
+
+
+@contextmanager
+def built_and_served() -> Iterator[str]:
+    """Build the site (strict, matching site_url) into a temporary folder, serve it
+    compressed, yield its base URL, and shut the server down afterwards."""
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        result = build_site(site, f"http://127.0.0.1:{port}/")
+        if result.returncode:
+            sys.exit(result.stderr)
+        httpd, base_url = serve(site, port)
+        try:
+            yield base_url
+        finally:
+            httpd.shutdown()

@@ -207,6 +207,17 @@ def new_page(browser, server):
         context.close()
 
 
+def toggle_scheme(page, scheme: str) -> None:
+    """Click Material's palette toggle (it cycles auto, light, dark) until the page
+    shows `scheme` ("light" or "dark")."""
+    wanted = "slate" if scheme == "dark" else "default"
+    for _ in range(3):
+        if page.evaluate("() => document.body.dataset.mdColorScheme") == wanted:
+            return
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+    assert page.evaluate("() => document.body.dataset.mdColorScheme") == wanted
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import ARTIFACTS, ROOT, assert_clean
+from tests.conftest import ARTIFACTS, ROOT, assert_clean, toggle_scheme
 
 FIGURES = ["hero", "lr-sweep", "trajectories", "loss-curve", "knobs", "converge"]
 PLOTS = {"hero": 2, "lr-sweep": 2, "trajectories": 1, "loss-curve": 1, "knobs": 3, "converge": 2}
@@ -406,22 +406,13 @@ def plot_backgrounds(page) -> list[str]:
     )
 
 
-def set_scheme(page, scheme: str) -> None:
-    """Click Material's palette toggle until the body has the wanted scheme."""
-    for _ in range(3):
-        if page.evaluate("document.body.dataset.mdColorScheme") == scheme:
-            return
-        page.locator("form[data-md-component=palette] label:visible").first.click()
-    assert page.evaluate("document.body.dataset.mdColorScheme") == scheme
-
-
 @pytest.mark.browser
 def test_theme_toggle_restyles_without_reload(page, base_url):
     open_chapter(page, base_url)
     page.evaluate("window.__samePage = true")
     light = plot_backgrounds(page)
     assert light and set(light) == {"rgb(255, 255, 255)"}
-    set_scheme(page, "slate")
+    toggle_scheme(page, "dark")
     page.wait_for_function(
         "(mine) => [...document.querySelectorAll(`${mine} .js-plotly-plot .main-svg`)]"
         ".filter(s => s.style.background).every(s => getComputedStyle(s).backgroundColor !== 'rgb(255, 255, 255)')",

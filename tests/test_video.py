@@ -17,7 +17,7 @@ import pytest
 
 from precompute.video import outputs
 from precompute.video.storyboard import THEMES, VideoConfig, params, steps
-from tests.conftest import assert_clean, screenshot
+from tests.conftest import assert_clean, screenshot, toggle_scheme
 
 MAX_BYTES = 2 * 1024 * 1024
 SECTION = "chapter-01/#video-layer-forward"
@@ -125,16 +125,6 @@ def drop_cancelled_recording(page, theme: str) -> None:
     page.failed_requests = [f for f in page.failed_requests if not f.endswith(cancelled)]
 
 
-def toggle_until(page, scheme: str) -> None:
-    """Click Material's palette toggle (auto -> light -> dark -> auto) until `scheme` shows."""
-    wanted = "slate" if scheme == "dark" else "default"
-    for _ in range(3):
-        if page.evaluate("document.body.dataset.mdColorScheme") == wanted:
-            return
-        page.locator("form[data-md-component=palette] label:visible").first.click()
-    assert page.evaluate("document.body.dataset.mdColorScheme") == wanted
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", THEMES)
 def test_video_loads_only_the_recording_of_the_theme_and_switches(new_page, base_url, scheme):
@@ -156,7 +146,7 @@ def test_video_loads_only_the_recording_of_the_theme_and_switches(new_page, base
     screenshot(page, f"layer-video-{scheme}")
     assert recordings_requested(requests) == {scheme}, "the other theme's recording was requested"
 
-    toggle_until(page, other)
+    toggle_scheme(page, other)
     page.wait_for_function(
         f"() => document.querySelector('video.wtwm-layer-video-player')"
         f".currentSrc.endsWith('-{other}.mp4')"

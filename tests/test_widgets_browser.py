@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import ROOT, assert_clean, screenshot
+from tests.conftest import ROOT, assert_clean, screenshot, toggle_scheme
 
 sys.path.insert(0, str(ROOT / "site_src" / "widgets"))
 import layer_forward
@@ -44,15 +44,6 @@ def scheme_of_plot(page, figure):
         "(sel) => document.querySelector(sel + ' .js-plotly-plot')._fullLayout.paper_bgcolor",
         figure,
     )
-
-
-def toggle_palette_to_dark(page):
-    """Click Material's palette toggle (it cycles auto, light, dark) until dark."""
-    for _ in range(3):
-        if page.evaluate("() => document.body.dataset.mdColorScheme") == "slate":
-            return
-        page.locator("form[data-md-component=palette] label:visible").first.click()
-    assert page.evaluate("() => document.body.dataset.mdColorScheme") == "slate"
 
 
 def drawn_after(page, figure, action):
@@ -103,7 +94,7 @@ def test_layer_widget_runs_numpy_in_light_and_dark(new_page, base_url, scheme):
     assert (scheme_of_plot(page, LAYER) == DARK_BACKGROUND) == (scheme == "dark")
     screenshot(page, f"widget-layer-{scheme}")
     if scheme == "light":  # the plots follow the palette toggle live, without a reload
-        toggle_palette_to_dark(page)
+        toggle_scheme(page, "dark")
         for figure in (LAYER, LANDSCAPE):
             page.wait_for_function(
                 "([sel, bg]) => document.querySelector(sel + ' .js-plotly-plot')"
@@ -297,7 +288,7 @@ def test_without_pyodide_the_widgets_say_so_and_the_page_works(browser, server, 
         # toggle works and restyles even the widgets' static plots.
         assert page.locator(".katex-display").count() >= 3
         assert page.locator("[data-figure] .wtwm-error:not(.wtwm-python-status)").count() == 0
-        toggle_palette_to_dark(page)
+        toggle_scheme(page, "dark")
         page.wait_for_function(
             "([sel, bg]) => document.querySelector(sel + ' .js-plotly-plot')"
             "._fullLayout.paper_bgcolor === bg",
