@@ -4,11 +4,16 @@
 
 - cold: a fresh browser context (empty cache) opens the chapter at the widget's
   section; time from navigation start to the widget's first drawn Python result;
-- input to paint: a slider is moved (value set, `input` dispatched) and the time
-  runs until the frame showing the new plot has been rendered: the widget says when
-  it has drawn (`wtwm:drawn`, and whether inside a requestAnimationFrame callback);
-  a message posted from the callback of the frame that renders the draw is
-  delivered once that frame's rendering is done;
+- input to paint, three ways of moving a control:
+  - keyboard: real key presses on the focused slider, paced like key auto-repeat;
+  - drag: a real pointer sweeping the slider's track, paced like a 60 Hz pointer;
+  - jump: the value set far from the last one (`input` dispatched) each time, so
+    nothing computed ahead can be used: the full Python round trip every time;
+  for each input event, the time from its timestamp until the frame that shows a
+  draw at least that new has been rendered (the widget says when it has drawn,
+  `wtwm:drawn`, and whether inside a requestAnimationFrame callback; a message
+  posted from the callback of the frame that renders the draw is delivered once
+  that frame's rendering is done). A <select> (the activation) is jumped only;
 - the bare Python round trip (postMessage to the worker and back) for comparison.
 
 Prints a table and writes bench/results/widgets.json. The pytest suite never runs
@@ -18,20 +23,40 @@ this file (its name does not start with test_).
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import statistics
-import tempfile
-import threading
-from http.server import ThreadingHTTPServer
-from pathlib import Path
 
+from benchmarks.serve import built_and_served
 from benchmarks.throttle import throttle
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, QuietHandler, build_site, free_port
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
 
 WIDGETS = {"layer": ("#fig-layer-widget", "layer-widget"), "landscape": ("#fig-loss-landscape", "loss-landscape")}  # fmt: skip
 SLIDERS = [("layer", "w"), ("layer", "activation"), ("landscape", "lr"), ("landscape", "b")]
+KEY_REPEAT_MS = 33
+POINTER_MS = 16
+# Records, for every input event in the figure, the time until the end of the
+# frame that renders the next draw.
+PAINT_PROBE = """
+(selector) => {
+  const figure = document.querySelector(selector);
+  window.__latencies = [];
+  let waiting = [];
+  figure.addEventListener("input", (event) => waiting.push(event.timeStamp), true);
+  figure.addEventListener("wtwm:drawn", (event) => {
+    const started = waiting;
+    waiting = [];
+    if (!started.length) return;
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      const now = performance.now();
+      for (const t of started) window.__latencies.push(now - t);
+    };
+    if (event.detail.inFrame) channel.port2.postMessage(0);
+    else requestAnimationFrame(() => channel.port2.postMessage(0));
+  });
+}
+"""
 RECORD_LIVE = """
 window.__live = {};
 window.__longTasks = [];
@@ -149,7 +174,33 @@ def measure(base_url: str, runs: int, samples: int, cpu_throttle: float = 1) -> 
             page.wait_for_selector(f"{selector}[data-live=true]", timeout=120_000)
             page.evaluate(INPUT_TO_PAINT, [selector, control, 10])  # warm up
             times = page.evaluate(INPUT_TO_PAINT, [selector, control, samples])
-            results["input_to_paint"][f"{name}.{control}"] = summary(times)
+            results["input_to_paint"][f"{name}.{control}.jump"] = summary(times)
+            if control == "activation":
+                continue
+            page.evaluate(PAINT_PROBE, selector)
+            slider = page.locator(f"{selector} [data-control={control}] input[type=range]")
+            slider.evaluate(
+                "(el) => el.scrollIntoView({ block: 'center' })"
+            )  # clear of the sticky header
+            page.wait_for_timeout(300)
+            slider.focus()
+            for key in ["ArrowRight"] * (samples // 2) + ["ArrowLeft"] * (samples // 2):
+                page.keyboard.press(key)
+                page.wait_for_timeout(KEY_REPEAT_MS)
+            page.wait_for_timeout(500)
+            keyboard = page.evaluate("window.__latencies.splice(0)")
+            results["input_to_paint"][f"{name}.{control}.keyboard"] = summary(keyboard)
+            box = slider.bounding_box()
+            y = box["y"] + box["height"] / 2
+            page.mouse.move(box["x"] + 4, y)
+            page.mouse.down()
+            for i in range(samples):  # across the middle half of the track
+                page.mouse.move(box["x"] + box["width"] * (0.25 + 0.5 * (i + 1) / samples), y)
+                page.wait_for_timeout(POINTER_MS)
+            page.mouse.up()
+            page.wait_for_timeout(500)
+            drag = page.evaluate("window.__latencies.splice(0)")
+            results["input_to_paint"][f"{name}.{control}.drag"] = summary(drag)
         results["python_round_trip"] = summary(page.evaluate(ROUND_TRIP, samples))
         context.close()
         browser.close()
@@ -162,21 +213,10 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=100, help="slider inputs per widget")
     parser.add_argument("--cpu-throttle", type=float, default=1, help="4 = a mid-range phone")
     args = parser.parse_args()
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}/"
-    with tempfile.TemporaryDirectory() as out:
-        build = build_site(Path(out), base_url)
-        if build.returncode != 0:
-            raise SystemExit(f"mkdocs build failed:\n{build.stderr}")
-        handler = functools.partial(QuietHandler, directory=out)
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+    with built_and_served() as base_url:  # gzip, as static hosts serve it
         load_before = os.getloadavg()[0]
-        try:
-            results = measure(base_url, args.runs, args.samples, args.cpu_throttle)
-            results["cpu_throttle"] = args.cpu_throttle
-        finally:
-            server.shutdown()
+        results = measure(base_url, args.runs, args.samples, args.cpu_throttle)
+        results["cpu_throttle"] = args.cpu_throttle
     # Timings scale with how busy the machine is: keep the 1-minute load average.
     results["load_average"] = {
         "before": load_before,

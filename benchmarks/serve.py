@@ -9,7 +9,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
+from functools import lru_cache, partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
@@ -31,6 +31,12 @@ COMPRESSIBLE = (
 )
 
 
+@lru_cache(maxsize=256)
+def gzipped(path: Path, mtime_ns: int) -> bytes:
+    """Compressed once per file version, as a static host serves it precompressed."""
+    return gzip.compress(path.read_bytes(), compresslevel=6)
+
+
 class CompressingHandler(QuietHandler):
     def send_head(self):
         path = Path(self.translate_path(self.path))
@@ -39,7 +45,7 @@ class CompressingHandler(QuietHandler):
         accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
         if not (accepts_gzip and path.is_file() and path.name.endswith(COMPRESSIBLE)):
             return super().send_head()
-        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        body = gzipped(path, path.stat().st_mtime_ns)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", "gzip")

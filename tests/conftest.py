@@ -207,6 +207,19 @@ def new_page(browser, server):
         context.close()
 
 
+def seen_text(locator) -> str:
+    """The text a reader sees once they scroll to `locator`. Chapter sections far
+    from the viewport are not rendered (content-visibility: auto), and innerText
+    of content that is not rendered is empty."""
+    locator.scroll_into_view_if_needed()
+    for _ in range(50):  # rendered at the next frame (no page script: it may be off)
+        text = locator.inner_text()
+        if text.strip():
+            return text
+        locator.page.wait_for_timeout(20)
+    return text
+
+
 def toggle_scheme(page, scheme: str) -> None:
     """Click Material's palette toggle (it cycles auto, light, dark) until the page
     shows `scheme` ("light" or "dark")."""

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import ARTIFACTS, ROOT, assert_clean, toggle_scheme
+from tests.conftest import ARTIFACTS, ROOT, assert_clean, seen_text, toggle_scheme
 
 FIGURES = ["hero", "lr-sweep", "trajectories", "loss-curve", "knobs", "converge"]
 PLOTS = {"hero": 2, "lr-sweep": 2, "trajectories": 1, "loss-curve": 1, "knobs": 3, "converge": 2}
@@ -154,11 +154,11 @@ def test_figures_render_from_the_data(page, base_url):
     assert page.locator("#knobs-wd option").count() == len(regularisers["knobs"]["weight_decay"])
     assert page.locator("#knobs-p option").count() == len(regularisers["knobs"]["dropout"])
     # Captions carry the numbers from the data, rendered at build time.
-    caption = page.inner_text("#fig-hero figcaption")
+    caption = seen_text(page.locator("#fig-hero figcaption"))
     assert f"epoch {overfit['best_epoch']}" in caption
     assert format(overfit["best_val_loss"], ".3g") in caption
-    assert format(data("linear")["critical_lr"], ".3g") in page.inner_text(
-        "#fig-lr-sweep figcaption"
+    assert format(data("linear")["critical_lr"], ".3g") in seen_text(
+        page.locator("#fig-lr-sweep figcaption")
     )
     assert_clean(page)
 
@@ -169,12 +169,14 @@ def test_without_javascript_the_numbers_are_still_there(new_page, base_url):
     page = new_page(java_script_enabled=False)
     page.goto(base_url + "chapter-01/")
     overfit, linear = data("overfit"), data("linear")
-    hero = page.inner_text("#fig-hero")
+    hero = seen_text(page.locator("#fig-hero"))
     assert format(overfit["best_val_loss"], ".3g") in hero and str(overfit["best_epoch"]) in hero
     assert page.locator("#fig-hero .wtwm-fallback table").is_visible()
-    sweep = page.inner_text("#fig-lr-sweep .wtwm-fallback")
+    sweep = seen_text(page.locator("#fig-lr-sweep .wtwm-fallback"))
     assert all(run["label"] in sweep for run in linear["lr_sweep"])
-    assert format(linear["max_abs_diff"]["w"], ".2g") in page.inner_text("#fig-trajectories")
+    assert format(linear["max_abs_diff"]["w"], ".2g") in seen_text(
+        page.locator("#fig-trajectories")
+    )
     assert page.locator("#fig-checkpoints a[href$='.pt']").count() == len(data("weights")["files"])
     assert page.locator(".js-plotly-plot").count() == 0
 
@@ -399,9 +401,11 @@ def test_copy_link_and_reset(new_page, base_url):
 
 
 def plot_backgrounds(page) -> list[str]:
+    # The inline style Plotly writes: the computed style of a section the browser
+    # has not rendered yet (content-visibility: auto) is only updated once it is.
     return page.evaluate(
         "(mine) => [...document.querySelectorAll(`${mine} .js-plotly-plot .main-svg`)]"
-        ".filter(s => s.style.background).map(s => getComputedStyle(s).backgroundColor)",
+        ".filter(s => s.style.background).map(s => s.style.backgroundColor)",
         MINE,
     )
 
@@ -415,7 +419,7 @@ def test_theme_toggle_restyles_without_reload(page, base_url):
     toggle_scheme(page, "dark")
     page.wait_for_function(
         "(mine) => [...document.querySelectorAll(`${mine} .js-plotly-plot .main-svg`)]"
-        ".filter(s => s.style.background).every(s => getComputedStyle(s).backgroundColor !== 'rgb(255, 255, 255)')",
+        ".filter(s => s.style.background).every(s => s.style.backgroundColor !== 'rgb(255, 255, 255)')",
         arg=MINE,
     )
     dark = plot_backgrounds(page)

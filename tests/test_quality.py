@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, assert_clean
+from tests.conftest import ROOT, assert_clean, seen_text
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -88,7 +88,7 @@ def test_chapter_without_javascript(browser, server, base_url):
             assert page.locator(f"#{section}").is_visible(), section
         assert page.locator(".katex-display").count() >= 3
         for figure in page.locator("[data-figure]").all():
-            text = figure.inner_text().strip()
+            text = seen_text(figure).strip()
             has_image = figure.locator("img, svg, video[poster]").count() > 0
             assert len(text) > 40 or has_image, (
                 f"blank figure without JS: {figure.get_attribute('data-figure')}"

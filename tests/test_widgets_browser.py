@@ -57,13 +57,20 @@ def drawn_after(page, figure, action):
     )
 
 
-def plot_dots(page, figure, index=0):
-    """The (x, y) of the points drawn as circle shapes (they move on every input)."""
+def plot_marks(page, figure, index=0, kind="dot"):
+    """The data coordinates of the marks of one kind drawn over plot `index` (the
+    marks that move on every input: points, tangents, paths; lib/marks.js)."""
     return page.evaluate(
-        "([sel, i]) => document.querySelectorAll(sel + ' .js-plotly-plot')[i].layout.shapes"
-        ".filter((s) => s.type === 'circle').map((s) => [s.xanchor, s.yanchor])",
-        [figure, index],
+        "([sel, i, kind]) => [...document.querySelectorAll(sel + ' .js-plotly-plot')[i]"
+        ".querySelectorAll(`.wtwm-marks [data-mark=${kind}]`)]"
+        ".map((m) => [m.dataset.x.split(' ').map(Number), m.dataset.y.split(' ').map(Number)])",
+        [figure, index, kind],
     )
+
+
+def plot_dots(page, figure, index=0):
+    """The (x, y) of the points drawn as dots."""
+    return [(x, y) for [x], [y] in plot_marks(page, figure, index)]
 
 
 def layer_point(page):
@@ -174,11 +181,8 @@ def test_landscape_steps_plays_and_detects_divergence(page, base_url):
     drawn_after(page, LANDSCAPE, lambda: (slider.focus(), slider.press("Home")))
     b_min = loss_landscape.inputs(data["x"], data["y"])["b"]["min"]
     moved = loss_landscape.descend(data["x"], data["y"], **{**defaults, "b": b_min, "steps": 3})
-    slice_line = page.evaluate(
-        "(sel) => document.querySelectorAll(sel + ' .js-plotly-plot')[1].layout.shapes[0]",
-        LANDSCAPE,
-    )
-    assert slice_line["y0"] == slice_line["y1"] == b_min
+    _, slice_ys = plot_marks(page, LANDSCAPE, 1, kind="path")[0]
+    assert slice_ys == [b_min, b_min]
     assert f"loss = {moved['current']['loss']:.4g}" in widget.locator(".wtwm-readout").inner_text()
 
     # Above the critical rate: play until Python reports divergence, then stop.
@@ -197,7 +201,8 @@ def test_landscape_steps_plays_and_detects_divergence(page, base_url):
     for index in (0, 1):  # both views drawn, finite numbers only (JSON has no NaN)
         drawn = page.evaluate(
             "([sel, i]) => { const gd = document.querySelectorAll(sel + ' .js-plotly-plot')[i];"
-            " return JSON.stringify({data: gd.data.map((t) => [t.x, t.y]), shapes: gd.layout.shapes}); }",
+            " return JSON.stringify({data: gd.data.map((t) => [t.x, t.y]),"
+            " marks: [...gd.querySelectorAll('.wtwm-marks [data-x]')].map((m) => [m.dataset.x, m.dataset.y])}); }",
             [LANDSCAPE, index],
         )
         assert (

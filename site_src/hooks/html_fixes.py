@@ -4,8 +4,11 @@
   which the Nu validator rejects: the attribute is not allowed on checkboxes.
 - Its search dialog and instant-navigation progress bar have ARIA roles but no
   accessible name (axe: aria-dialog-name, aria-progressbar-name).
-- Code blocks scroll sideways on narrow screens; a scrolling region must be
-  reachable by keyboard (axe: scrollable-region-focusable), so it gets tabindex=0.
+- Code blocks and tables scroll sideways on narrow screens; a scrolling region
+  must be reachable by keyboard (axe: scrollable-region-focusable), so each gets
+  tabindex=0 here, which holds without JavaScript and for sections the browser
+  has not laid out yet. With JavaScript, Material wraps each table in a scrolling
+  div: registry.js moves the tabindex there, and drops it where nothing scrolls.
 """
 
 from __future__ import annotations
@@ -29,12 +32,15 @@ SCROLLERS = {
 }
 
 
+CONTENT_TABLE = "<table>\n"  # Markdown tables (Material styles and wraps exactly these)
+
 NOTEBOOK_OUTPUT = re.compile(r'(<div class="jp-RenderedText[^>]*>\s*)<pre>')
 
 
 def fix(html: str) -> str:
     html = CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
     html = NOTEBOOK_OUTPUT.sub(r'\1<pre tabindex="0">', html)
+    html = html.replace(CONTENT_TABLE, '<table tabindex="0">\n')
     for before, after in SCROLLERS.items():
         html = html.replace(before, after)
     for marker, name in NAMES.items():

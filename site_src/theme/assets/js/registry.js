@@ -35,15 +35,33 @@ async function mountOne(el) {
 }
 
 // Tables and code that scroll sideways (on phones) must be reachable by keyboard.
-function makeScrollersFocusable() {
-  for (const el of document.querySelectorAll(".md-typeset__scrollwrap, .md-typeset pre > code")) {
-    if (el.scrollWidth > el.clientWidth && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
+// The build makes every table and code block focusable (hooks/html_fixes.py);
+// here Material's table wrapper, the element that scrolls, takes the tabindex
+// over, and a ResizeObserver drops it wherever nothing scrolls. The observer reads
+// widths after the browser's own layout, so this never forces one, and sections
+// the browser has not laid out yet keep the safe default.
+const scrollers = new ResizeObserver((entries) => {
+  for (const { target } of entries) {
+    if (target.scrollWidth > target.clientWidth) target.setAttribute("tabindex", "0");
+    else target.removeAttribute("tabindex");
   }
+});
+
+function watchScrollers() {
+  scrollers.disconnect();
+  for (const wrap of document.querySelectorAll(".md-typeset__scrollwrap")) {
+    const table = wrap.querySelector("table[tabindex]");
+    if (!table) continue;
+    table.removeAttribute("tabindex");
+    wrap.setAttribute("tabindex", "0");
+    scrollers.observe(wrap);
+  }
+  for (const code of document.querySelectorAll(".md-typeset pre > code[tabindex]")) scrollers.observe(code);
 }
 
 function mountAll() {
   unmountDetached();
-  requestAnimationFrame(makeScrollersFocusable);
+  watchScrollers();
   for (const el of document.querySelectorAll("[data-figure]")) {
     if (!mounted.has(el)) mountOne(el);
   }

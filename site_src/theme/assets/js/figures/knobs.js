@@ -5,8 +5,9 @@
 import { loadData } from "../lib/data.js";
 import {
   axis, button, captionLine, extent, figure, fmt, h, legendColumns, padded, stage, stateButtons,
-  themedPlot, topLegend, vline,
+  themedPlot, topLegend,
 } from "../lib/plot.js";
+import { marksLayer } from "../lib/marks.js";
 import { copyText, readState } from "../lib/url-state.js";
 
 const PREFIX = "knobs";
@@ -91,7 +92,6 @@ function curvesSpec(data, run, base, p) {
   const line = (r, key, color, dash, width, name) => ({ type: "scatter", mode: "lines", name, visible: Boolean(r), x: r?.epoch ?? [], y: r?.[key] ?? [],
     line: { color, dash, width }, hovertemplate: `${name}: %{y:.3g}, epoch %{x}<extra></extra>` });
   const [lo, hi] = extent(...data.runs.flatMap((r) => [r.train_loss, r.val_loss]));
-  const stop = run?.early_stopping && run.summary.stopped_epoch != null;
   return {
     data: [
       line(base, "train_loss", p.muted, "dot", 1.5, "train, baseline"),
@@ -103,24 +103,33 @@ function curvesSpec(data, run, base, p) {
       xaxis: axis.epoch(Math.max(...data.runs.map((r) => r.epoch.at(-1)))),
       yaxis: axis.log("MSE loss (log)", [lo / 1.6, hi * 1.6]),
       legend: topLegend, margin: { t: 64 }, hovermode: "x",
-      shapes: stop ? [vline(run.summary.stopped_epoch, p.accent, "dot")] : [],
-      annotations: stop ? [{ x: run.summary.stopped_epoch, y: 1, xref: "x", yref: "paper", xanchor: "left", yanchor: "top", showarrow: false,
-        text: ` stopped, epoch ${run.summary.stopped_epoch}`, font: { color: p.accent, size: 12 } }] : [],
     },
   };
 }
 
+// Where early stopping stopped: a dotted line across the loss chart and its label.
+function stopMarks(run, p) {
+  if (!run?.early_stopping || run.summary.stopped_epoch == null) return [];
+  const epoch = run.summary.stopped_epoch;
+  return [
+    { kind: "vline", x: epoch, line: { color: p.accent, width: 1.5, dash: "dot" } },
+    { kind: "text", x: epoch, yPaper: 1, text: `stopped, epoch ${epoch}`, color: p.accent },
+  ];
+}
+
 const lastNorms = (r) => r.weight_norms.layers.at(-1);
 
-function normsSpec(run, base, p) {
+function normsSpec(data, run, base, p) {
   const names = lastNorms(base).map((_, i, all) => (i === all.length - 1 ? "out" : `W${i + 1}`));
+  const [, top] = extent(...data.runs.map(lastNorms)); // one scale for every setting
   return {
     data: [
       { type: "bar", name: "baseline", x: names, y: lastNorms(base), marker: { color: "rgba(0,0,0,0)", line: { color: p.muted, width: 2 } } },
       { type: "bar", name: "this run", visible: Boolean(run), x: names, y: run ? lastNorms(run) : [], marker: { color: p.prediction } },
     ],
     layout: {
-      barmode: "group", xaxis: { title: { text: "layer (input to output)" }, fixedrange: true }, yaxis: axis.linear("‖W‖ (Frobenius)"),
+      barmode: "group", xaxis: { title: { text: "layer (input to output)" }, fixedrange: true },
+      yaxis: axis.linear("‖W‖ (Frobenius)", [0, top * 1.05]),
       legend: topLegend, margin: { t: 40 }, hovermode: "x",
     },
   };
@@ -208,9 +217,11 @@ export const mount = figure(async (el, d) => {
     h("div", { class: "wtwm-knobs-code" }, h("div", { class: "wtwm-knobs-code-bar" }, h("span", { text: "PyTorch loop for this run" }), copy, copied), h("pre", { tabindex: "0" }, code)),
   );
 
-  const specs = [fitSpec, curvesSpec, (_, r, b, p) => normsSpec(r, b, p)];
+  const specs = [fitSpec, curvesSpec, normsSpec];
   const drawn = [];
   for (const [i, box] of plots.entries()) drawn.push(await themedPlot(box, (p) => specs[i](data, run, base, p), d));
+  const stopLine = marksLayer(drawn[1], d);
+  stopLine.draw((p) => stopMarks(run, p));
 
   function getState() {
     const out = {};
@@ -231,7 +242,8 @@ export const mount = figure(async (el, d) => {
     stopping.checked = knobs.early_stopping;
     decay.input.value = String(data.knobs.weight_decay.find((v) => same(v, knobs.weight_decay)));
     dropout.input.value = String(data.knobs.dropout.find((v) => same(v, knobs.dropout)));
-    for (const plot of drawn) plot.redraw();
+    for (const plot of drawn) plot.update();
+    stopLine.draw((p) => stopMarks(run, p));
     show();
     buttons.save();
   }

@@ -1,10 +1,12 @@
 // "Try the layer yourself": x, w, b and an activation in; z = wx + b, a = f(z) and
 // the slope da/dz out, computed by site_src/widgets/layer_forward.py in Pyodide.
 // This file only wires controls to that function and draws what it returns.
-import { callPython, PythonError, startPythonWhenNear } from "../lib/python.js";
+import { callPython, callPythonMany, PythonError, startPythonWhenNear } from "../lib/python.js";
 import {
-  dot, legendEntry, liveUpdate, numberControl, numberOr, pythonStatus, sameOr, segment, selectControl,
+  legendEntry, numberControl, numberOr, pythonStatus, sameOr, selectControl,
 } from "../lib/controls.js";
+import { liveUpdate } from "../lib/live.js";
+import { marksLayer } from "../lib/marks.js";
 import { axis, figure, fmt, h, stage, stateButtons, themedPlot, topLegend } from "../lib/plot.js";
 import { readState } from "../lib/url-state.js";
 
@@ -22,8 +24,9 @@ function stateFromUrl(initial) {
 
 const signed = (value) => (value < 0 ? `(${fmt(value)})` : fmt(value));
 
-// The curve is a trace (kept by reference while it does not change); the point
-// and the tangent move on every input, so they are shapes (cheap to redraw).
+// The curve is a trace (kept by reference while it does not change, so Plotly
+// redraws only when the activation or the view changes); the point and the
+// tangent move on every input, so they are marks (lib/marks.js).
 function spec(r, p, memo) {
   memo.z = sameOr(memo.z, r.curve.z);
   memo.a = sameOr(memo.a, r.curve.a);
@@ -38,9 +41,15 @@ function spec(r, p, memo) {
     layout: {
       xaxis: axis.linear("z = w·x + b", r.view.z), yaxis: axis.linear("a = f(z)", r.view.a),
       legend: topLegend, margin: { t: 72 }, hovermode: "closest", uirevision: "layer",
-      shapes: [segment(r.tangent.z[0], r.tangent.a[0], r.tangent.z[1], r.tangent.a[1], tangent), dot(r.z, r.a, p.val, 13, p.background)],
     },
   };
+}
+
+function marks(r, p) {
+  return [
+    { kind: "path", x: r.tangent.z, y: r.tangent.a, line: { color: p.accent, width: 3, dash: "dash" } },
+    { kind: "dot", x: r.z, y: r.a, size: 13, fill: p.val, stroke: p.background },
+  ];
 }
 
 function readout() {
@@ -94,9 +103,12 @@ export const mount = figure(async (el, d) => {
 
   const memo = {};
   const plot = await themedPlot(plotBox, (p) => spec(shown, p, memo), d);
+  const pointAndTangent = marksLayer(plot, d);
   const update = liveUpdate({
     d,
     compute: (request) => callPython("layer_forward", "forward", request),
+    computeMany: (requests) => callPythonMany("layer_forward", "forward", requests),
+    sweeps: Object.fromEntries(NUMBERS.map((name) => [name, initial.inputs[name]])),
     draw: (result, request, inFrame) => {
       shown = result;
       live = true;
@@ -113,6 +125,7 @@ export const mount = figure(async (el, d) => {
   function draw(current = true, inFrame = false) {
     out.show(shown);
     plot.redraw();
+    pointAndTangent.draw((p) => marks(shown, p));
     plotBox.setAttribute("aria-label", `Plot of ${shown.label}: the point (z, a) = (${fmt(shown.z)}, ${fmt(shown.a)}) and the tangent there, slope ${fmt(shown.slope)}.`);
     el.classList.toggle("wtwm-widget--pending", !current && !pythonReady); // dim while Python boots
     el.dataset.current = String(current);

@@ -3,10 +3,10 @@
 // site_src/widgets/loss_landscape.py in Pyodide (descent, divergence, the critical
 // rate, the regime); this file wires the controls and draws two views of it.
 import { loadData } from "../lib/data.js";
-import { callPython, PythonError, startPythonWhenNear } from "../lib/python.js";
-import {
-  diamond, dot, legendEntry, liveUpdate, numberControl, numberOr, polyline, pythonStatus, sameOr, segment,
-} from "../lib/controls.js";
+import { callPython, callPythonMany, PythonError, startPythonWhenNear } from "../lib/python.js";
+import { legendEntry, numberControl, numberOr, pythonStatus, sameOr } from "../lib/controls.js";
+import { liveUpdate } from "../lib/live.js";
+import { marksLayer } from "../lib/marks.js";
 import { axis, button, figure, fmt, h, stage, stateButtons, themedPlot, toggle, topLegend } from "../lib/plot.js";
 import { prefersReducedMotion } from "../lib/site.js";
 import { readState } from "../lib/url-state.js";
@@ -24,14 +24,28 @@ function stateFromUrl(initial) {
 }
 
 // Traces hold what changes rarely (the parabola, the contour map), kept by
-// reference; the path, the tangent and the points move on every input, so they
-// are shapes, which Plotly redraws without recomputing the traces. (A long curve
-// is cheaper as a trace: a shape's path is re-parsed point by point.)
-function pathShapes(xs, ys, p) {
+// reference, so Plotly redraws only when they or the view change; the path, the
+// tangent and the points move on every input, so they are marks (lib/marks.js).
+function pathMarks(xs, ys, p) {
   const last = xs.length - 1;
   return [
-    polyline(xs, ys, { color: p.val, width: 1.5 }),
-    ...xs.map((x, i) => dot(x, ys[i], p.val, i === last ? 12 : 7, i === last ? p.background : undefined)),
+    { kind: "path", x: xs, y: ys, line: { color: p.val, width: 1.5 } },
+    ...xs.map((x, i) => ({ kind: "dot", x, y: ys[i], fill: p.val, size: i === last ? 12 : 7, stroke: i === last ? p.background : undefined })),
+  ];
+}
+
+function sliceMarks(r, p) {
+  return [
+    { kind: "diamond", x: r.slice_min.w, y: r.slice_min.loss, fill: p.good, size: 13, stroke: p.background },
+    { kind: "path", x: r.tangent.w, y: r.tangent.loss, line: { color: p.accent, width: 3, dash: "dash" } },
+    ...pathMarks(r.path.w, r.path.loss, p),
+  ];
+}
+
+function surfaceMarks(r, inputs, p) {
+  return [
+    { kind: "path", x: [inputs.w0.min, inputs.w0.max], y: [r.b, r.b], line: { color: p.accent, width: 2, dash: "dash" } },
+    ...pathMarks(r.path.w, r.path.w.map(() => r.b), p),
   ];
 }
 
@@ -50,16 +64,11 @@ function sliceSpec(r, p, memo) {
     layout: {
       xaxis: axis.linear("w", r.view.w), yaxis: axis.linear("loss L(w, b)", r.view.loss),
       legend: topLegend, margin: { t: 96 }, hovermode: "closest", uirevision: "slice",
-      shapes: [
-        diamond(r.slice_min.w, r.slice_min.loss, p.good, 13, p.background),
-        segment(r.tangent.w[0], r.tangent.loss[0], r.tangent.w[1], r.tangent.loss[1], tangent),
-        ...pathShapes(r.path.w, r.path.loss, p),
-      ],
     },
   };
 }
 
-function surfaceSpec(surface, r, inputs, p, scheme, memo) {
+function surfaceSpec(surface, inputs, p, scheme, memo) {
   memo[scheme] ??= [
     { type: "contour", name: "loss", x: surface.w, y: surface.b, z: surface.loss, showscale: false, ncontours: 18,
       colorscale: [[0, scheme === "dark" ? "#1f4e79" : "#c6dbef"], [1, p.background]],
@@ -76,10 +85,6 @@ function surfaceSpec(surface, r, inputs, p, scheme, memo) {
     layout: {
       xaxis: axis.linear("w", [inputs.w0.min, inputs.w0.max]), yaxis: axis.linear("b", [inputs.b.min, inputs.b.max]),
       legend: topLegend, margin: { t: 96 }, hovermode: "closest", uirevision: "surface",
-      shapes: [
-        segment(inputs.w0.min, r.b, inputs.w0.max, r.b, { color: p.accent, width: 2, dash: "dash" }),
-        ...pathShapes(r.path.w, r.path.w.map(() => r.b), p),
-      ],
     },
   };
 }
@@ -149,10 +154,17 @@ export const mount = figure(async (el, d) => {
   const sliceMemo = {};
   const surfaceMemo = {};
   const slicePlot = await themedPlot(sliceBox, (p) => sliceSpec(shown, p, sliceMemo), d);
-  const surfacePlot = await themedPlot(surfaceBox, (p, scheme) => surfaceSpec(surface, shown, inputs, p, scheme, surfaceMemo), d);
+  const surfacePlot = await themedPlot(surfaceBox, (p, scheme) => surfaceSpec(surface, inputs, p, scheme, surfaceMemo), d);
+  const sliceMarksLayer = marksLayer(slicePlot, d);
+  const surfaceMarksLayer = marksLayer(surfacePlot, d);
   const update = liveUpdate({
     d,
     compute: async (request) => callPython("loss_landscape", "descend", { ...(await data), ...request }),
+    computeMany: async (requests) => {
+      const points = await data;
+      return callPythonMany("loss_landscape", "descend", requests.map((request) => ({ ...points, ...request })));
+    },
+    sweeps: Object.fromEntries([...NUMBERS, "steps"].map((name) => [name, inputs[name]])),
     draw: (result, request, inFrame) => {
       shown = result;
       live = true;
@@ -180,6 +192,8 @@ export const mount = figure(async (el, d) => {
     log.show(r.path);
     slicePlot.redraw();
     surfacePlot.redraw();
+    sliceMarksLayer.draw((p) => sliceMarks(r, p));
+    surfaceMarksLayer.draw((p) => surfaceMarks(r, inputs, p));
     sliceBox.setAttribute("aria-label", `Loss parabola at b = ${fmt(r.b)} with ${r.steps_taken} descent steps from w0 = ${fmt(r.w0)}; now w = ${fmt(r.current.w)}, loss ${fmt(r.current.loss)}.`);
     surfaceBox.setAttribute("aria-label", `Contour map of the loss over w and b; the slice b = ${fmt(r.b)} and the descent path on it; the lowest point is at w = ${fmt(surface.best.w)}, b = ${fmt(surface.best.b)}.`);
     stepButton.disabled = r.done || failed;

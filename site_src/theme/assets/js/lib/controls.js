@@ -1,8 +1,7 @@
 // Controls for the live widgets: a labelled slider + number field kept in sync
 // (typed input is checked and explained next to the field, never thrown), a
-// labelled <select>, the Python status line, the update loop that turns inputs
-// into one Python call and one paint per frame, and the marks that make that
-// paint cheap.
+// labelled <select>, the Python status line, and stable references that let a
+// paint skip Plotly. The update loop from inputs to Python to paint is lib/live.js.
 import { fmt, h } from "./plot.js";
 import { onPythonStatus } from "./python.js";
 
@@ -133,64 +132,12 @@ export function pythonStatus(d, onChange = () => {}) {
   return line;
 }
 
-// Inputs -> compute (a Python call) -> draw. At most one call is in flight and the
-// newest input wins. A result is drawn as soon as it arrives if nothing has been
-// drawn since the last frame started (so the draw overlaps the wait for the next
-// frame), else in the next animation frame: however many inputs arrive, each
-// frame paints at most one draw. draw(result, request, inFrame) says which.
-// fail(error, request) gets the errors of compute.
-export function liveUpdate({ compute, draw, fail, d }) {
-  let wanted = null;
-  let running = false;
-  let latest = null; // a result not drawn yet
-  let frame = 0; // pending animation frame
-  let drewThisFrame = false;
-  let stopped = false;
-  d.add(() => {
-    stopped = true;
-    cancelAnimationFrame(frame);
-  });
-
-  function paint(inFrame) {
-    if (!latest || stopped) return;
-    const { result, request } = latest;
-    latest = null;
-    drewThisFrame = true;
-    if (!frame) frame = requestAnimationFrame(nextFrame);
-    draw(result, request, inFrame);
-  }
-  function nextFrame() {
-    frame = 0;
-    drewThisFrame = false;
-    paint(true);
-  }
-  async function run() {
-    running = true;
-    while (wanted && !stopped) {
-      const request = wanted;
-      wanted = null;
-      try {
-        latest = { request, result: await compute(request) };
-      } catch (error) {
-        if (!stopped) fail(error, request);
-        continue;
-      }
-      if (!drewThisFrame) paint(false);
-    }
-    running = false;
-  }
-  return (state) => {
-    wanted = { ...state };
-    if (!running) run();
-  };
-}
-
 // ---------------------------------------------------------------- cheap redraws
 // Plotly.react recomputes every trace as soon as one trace's data changes (a
 // contour map costs 10-40 ms). So the widgets keep traces for what rarely changes
-// (a curve, the contour map), with stable array references, and draw what moves
-// on every input (points, tangents, paths) as layout shapes, which Plotly redraws
-// alone (~3-5 ms).
+// (a curve, the contour map), with stable array references (themedPlot then skips
+// Plotly altogether), and draw what moves on every input (points, tangents,
+// paths) as marks (lib/marks.js).
 
 // `previous` if `next` holds the same numbers, else `next`.
 export function sameOr(previous, next) {
@@ -198,29 +145,8 @@ export function sameOr(previous, next) {
   return next;
 }
 
-// A legend entry for marks drawn as shapes (shapes have none of their own).
+// A legend entry for marks (they have none of their own).
 const NOTHING = [null];
 export function legendEntry(name, style) {
   return { type: "scatter", x: NOTHING, y: NOTHING, name, hoverinfo: "skip", ...style };
-}
-
-export function dot(x, y, color, size = 10, outline = "rgba(0,0,0,0)") {
-  const r = size / 2;
-  return { type: "circle", xref: "x", yref: "y", xsizemode: "pixel", ysizemode: "pixel", xanchor: x, yanchor: y,
-    x0: -r, x1: r, y0: -r, y1: r, fillcolor: color, line: { color: outline, width: 1.5 }, layer: "above" };
-}
-
-export function diamond(x, y, color, size = 12, outline = "rgba(0,0,0,0)") {
-  const r = size / 2;
-  return { type: "path", xref: "x", yref: "y", xsizemode: "pixel", ysizemode: "pixel", xanchor: x, yanchor: y,
-    path: `M0,${r} L${r},0 L0,${-r} L${-r},0 Z`, fillcolor: color, line: { color: outline, width: 1 }, layer: "above" };
-}
-
-export function segment(x0, y0, x1, y1, line) {
-  return { type: "line", xref: "x", yref: "y", x0, y0, x1, y1, line, layer: "above" };
-}
-
-export function polyline(xs, ys, line) {
-  const path = xs.map((x, i) => `${i ? "L" : "M"}${x},${ys[i]}`).join(" ");
-  return { type: "path", xref: "x", yref: "y", path, line, layer: "above" };
 }

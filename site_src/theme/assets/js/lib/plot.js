@@ -211,9 +211,24 @@ export function merge(base, extra) {
 // restyle here), and nothing is ever tweened.
 const FRAME = { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" };
 
+// A cheap fingerprint of a spec: long arrays count by identity (figures keep
+// unchanged data by reference), everything else by value.
+const arrayIds = new WeakMap();
+let nextArrayId = 0;
+function signature(value) {
+  return JSON.stringify(value, (key, v) => {
+    if (!Array.isArray(v) || v.length <= 16) return v;
+    if (!arrayIds.has(v)) arrayIds.set(v, ++nextArrayId);
+    return `#${arrayIds.get(v)}`;
+  });
+}
+const withoutPoints = (data) => data.map(({ x, y, ...style }) => style);
+
 // Draws spec(palette, scheme) -> {data, layout} into container in the current
 // theme and redraws it (Plotly.react) whenever the reader toggles the theme.
-// Figures call plot.redraw() after a state change, plot.frame() per frame.
+// After a state change figures call plot.redraw() (skipped when the spec did not
+// change), plot.update() (the same, but moves the drawn traces at once when
+// only their points changed), or plot.frame() / plot.scrub() per frame.
 export async function themedPlot(container, spec, d) {
   const Plotly = await loadPlotly();
   const current = () => {
@@ -224,12 +239,40 @@ export async function themedPlot(container, spec, d) {
     for (const key of axes) layout[key] = merge(themed.xaxis, layout[key]);
     return [data, merge(themed, layout)];
   };
-  await Plotly.newPlot(container, ...current(), PLOT_CONFIG);
+  let drawnKey = "";
+  let drawnStyle = "";
   let catchUp = 0;
+  const react = (data, layout) => {
+    clearTimeout(catchUp);
+    drawnKey = signature([data, layout]);
+    drawnStyle = signature([withoutPoints(data), layout]);
+    return Plotly.react(container, data, layout, PLOT_CONFIG);
+  };
+  await react(...current());
   const plot = {
     Plotly,
     gd: container,
-    redraw: () => Plotly.react(container, ...current(), PLOT_CONFIG),
+    redraw: () => {
+      const next = current();
+      return signature(next) === drawnKey ? Promise.resolve() : react(...next);
+    },
+    // Moves the drawn SVG of the traces whose points changed (well under a
+    // millisecond) when nothing else did, and lets Plotly re-plot the same state
+    // once the reader pauses (hover labels, resizes and theme changes use it).
+    update: (settleMs = 150) => {
+      const [data, layout] = current();
+      const key = signature([data, layout]);
+      if (key === drawnKey) return;
+      const changed = data.flatMap((trace, i) =>
+        trace.x !== container.data[i]?.x || trace.y !== container.data[i]?.y ? [i] : []);
+      const sameStyle = signature([withoutPoints(data), layout]) === drawnStyle;
+      if (!sameStyle || !moveDrawnTraces(container, changed.map((i) => data[i]), changed)) {
+        react(data, layout);
+        return;
+      }
+      clearTimeout(catchUp);
+      catchUp = setTimeout(() => react(...current()), settleMs);
+    },
     frame: (data, traces) => Plotly.animate(container, { data, traces }, FRAME),
     // Scrubbing: move the drawn SVG of plain line/marker traces directly (well under
     // a millisecond, against ~20 ms for any Plotly update), then let Plotly re-plot the
@@ -246,31 +289,46 @@ export async function themedPlot(container, spec, d) {
   return plot;
 }
 
-// Moves scatter traces (lines and/or markers, one x/y subplot) to new data by
-// rewriting their SVG with Plotly's own axis transforms. Returns false when the
-// plot is not in a state it understands; the caller then asks Plotly instead.
+// Moves scatter traces (lines and/or markers) and vertical bar traces, one x/y
+// subplot, to new data by rewriting their SVG with Plotly's own axis transforms.
+// Returns false when the plot is not in a state it understands; the caller then
+// asks Plotly instead. Plotly's copy of the input data agrees at once; its
+// computed state waits for the next Plotly call, which compares against that.
 function moveDrawnTraces(gd, data, traces) {
   const xa = gd._fullLayout?.xaxis;
   const ya = gd._fullLayout?.yaxis;
-  const groups = gd.querySelectorAll(".scatterlayer .trace");
+  const groups = gd.querySelectorAll(".scatterlayer .trace, .barlayer .trace");
   if (!xa?.l2p || !ya?.l2p || groups.length !== gd.data.length) return false;
   const toPixel = (axis, value) => axis.l2p(axis.d2l(value)).toFixed(2);
   const moves = [];
   for (const [k, index] of traces.entries()) {
     const xs = data[k].x ?? gd.data[index].x;
     const ys = data[k].y ?? gd.data[index].y;
-    const line = groups[index].querySelector("path.js-line");
-    const points = groups[index].querySelectorAll("path.point");
+    const group = groups[index];
+    if (gd.data[index].type === "bar") {
+      const bars = group.querySelectorAll("path");
+      if (bars.length !== ys.length || xa.type !== "category" || gd.data[index].visible === false) return false;
+      const base = toPixel(ya, 0);
+      const tops = ys.map((y) => toPixel(ya, y));
+      if (tops.includes("NaN")) return false;
+      moves.push(() => bars.forEach((bar, j) => {
+        bar.setAttribute("d", bar.getAttribute("d").replace(/^(M[^,]+,)[^V]+V[^H]+(H[^V]+)V.*$/, `$1${base}V${tops[j]}$2V${base}Z`));
+      }));
+      continue;
+    }
+    const line = group.querySelector("path.js-line");
+    const points = group.querySelectorAll("path.point");
     if (points.length && points.length !== xs.length) return false;
+    if (!line && !points.length && xs.length) return false; // hidden or not drawn yet
     const pixels = xs.map((x, j) => [toPixel(xa, x), toPixel(ya, ys[j])]);
     if (pixels.some(([px, py]) => px === "NaN" || py === "NaN")) return false;
     moves.push(() => {
-      Object.assign(gd.data[index], data[k]); // Plotly's own copy agrees at once
       line?.setAttribute("d", `M${pixels.map((p) => p.join(",")).join("L")}`);
       points.forEach((point, j) => point.setAttribute("transform", `translate(${pixels[j].join(",")})`));
     });
   }
   for (const move of moves) move();
+  traces.forEach((index, k) => Object.assign(gd.data[index], data[k]));
   return true;
 }
 
