@@ -7,7 +7,9 @@ import { callPython, callPythonMany, PythonError, startPythonWhenNear } from "..
 import { legendEntry, numberControl, numberOr, pythonStatus, sameOr } from "../lib/controls.js";
 import { liveUpdate } from "../lib/live.js";
 import { marksLayer } from "../lib/marks.js";
-import { axis, button, figure, fmt, h, stage, stateButtons, themedPlot, toggle, topLegend } from "../lib/plot.js";
+import {
+  axis, button, figure, fmt, h, stage, stateButtons, steadyRange, themedPlot, toggle, topLegend,
+} from "../lib/plot.js";
 import { prefersReducedMotion } from "../lib/site.js";
 import { readState } from "../lib/url-state.js";
 
@@ -52,6 +54,10 @@ function surfaceMarks(r, inputs, p) {
 function sliceSpec(r, p, memo) {
   memo.w = sameOr(memo.w, r.curve.w);
   memo.loss = sameOr(memo.loss, r.curve.loss);
+  // Python's view holds every iterate; the axes keep a little room around it, so
+  // nudging b or α moves the parabola and the path, not the axes.
+  memo.wRange = steadyRange(memo.wRange, r.view.w);
+  memo.lossRange = steadyRange(memo.lossRange, r.view.loss, { keepLow: true });
   const tangent = { color: p.accent, width: 3, dash: "dash" };
   return {
     data: [
@@ -62,7 +68,7 @@ function sliceSpec(r, p, memo) {
       legendEntry("lowest point of the slice", { mode: "markers", marker: { symbol: "diamond", size: 11, color: p.good } }),
     ],
     layout: {
-      xaxis: axis.linear("w", r.view.w), yaxis: axis.linear("loss L(w, b)", r.view.loss),
+      xaxis: axis.linear("w", memo.wRange), yaxis: axis.linear("loss L(w, b)", memo.lossRange),
       legend: topLegend, margin: { t: 96 }, hovermode: "closest", uirevision: "slice",
     },
   };
@@ -93,15 +99,22 @@ function logTable() {
   const body = h("tbody");
   const root = h("div", { class: "wtwm-landscape-log", tabindex: "0", role: "region", "aria-label": "Descent steps, newest first" },
     h("table", {}, h("thead", {}, h("tr", {}, ...["step", "w", "loss", "dL/dw"].map((t) => h("th", { scope: "col", text: t })))), body));
+  const set = (cell, text) => { if (cell.textContent !== text) cell.textContent = text; };
   return {
     root,
+    // Rows are reused: only the cells whose text changed are touched.
     show(path) {
-      const rows = [];
-      for (let i = path.step.length - 1; i >= 0; i -= 1) {
-        rows.push(h("tr", {}, h("td", { text: path.step[i] }), h("td", { text: fmt(path.w[i], 4) }),
-          h("td", { text: fmt(path.loss[i], 4) }), h("td", { text: fmt(path.grad[i], 4) })));
+      const count = path.step.length;
+      while (body.rows.length < count) body.append(h("tr", {}, h("td"), h("td"), h("td"), h("td")));
+      while (body.rows.length > count) body.lastChild.remove();
+      for (let row = 0; row < count; row += 1) {
+        const i = count - 1 - row;
+        const cells = body.rows[row].cells;
+        set(cells[0], String(path.step[i]));
+        set(cells[1], fmt(path.w[i], 4));
+        set(cells[2], fmt(path.loss[i], 4));
+        set(cells[3], fmt(path.grad[i], 4));
       }
-      body.replaceChildren(...rows);
     },
   };
 }
@@ -190,7 +203,7 @@ export const mount = figure(async (el, d) => {
     const said = live ? "Computed by NumPy in your browser." : "";
     if (note.textContent !== said) note.textContent = said; // a live region: only news
     log.show(r.path);
-    slicePlot.redraw();
+    slicePlot.update();
     surfacePlot.redraw();
     sliceMarksLayer.draw((p) => sliceMarks(r, p));
     surfaceMarksLayer.draw((p) => surfaceMarks(r, inputs, p));

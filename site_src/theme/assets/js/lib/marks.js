@@ -22,9 +22,25 @@ function dashArray(dash, width) {
 
 function node(tag, attributes) {
   const el = document.createElementNS(SVG, tag);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value !== undefined && value !== null && value !== "") el.setAttribute(key, String(value));
+  for (const [key, value] of Object.entries(attributes)) el.setAttribute(key, String(value));
+  return el;
+}
+
+// Turns el into the element that `wanted` describes ({tag, attributes, text}),
+// touching only what differs: moving a mark is a few attribute writes, and the
+// browser keeps its style and layout objects.
+function reuse(el, wanted) {
+  if (!el || el.tagName !== wanted.tag) {
+    const fresh = node(wanted.tag, wanted.attributes);
+    fresh.textContent = wanted.text ?? "";
+    el?.replaceWith(fresh);
+    return fresh;
   }
+  for (const [key, value] of Object.entries(wanted.attributes)) {
+    if (el.getAttribute(key) !== String(value)) el.setAttribute(key, String(value));
+  }
+  for (const { name } of [...el.attributes]) if (!(name in wanted.attributes)) el.removeAttribute(name);
+  if ((wanted.text ?? "") !== el.textContent) el.textContent = wanted.text ?? "";
   return el;
 }
 
@@ -36,34 +52,34 @@ const join = (values) => values.map((v) => String(v)).join(" ");
 //   {kind: "path", x: [...], y: [...], line: {color, width, dash}}
 //   {kind: "vline", x, line}                        a line across the plot's height
 //   {kind: "text", x, yPaper, text, color}          a label at x, yPaper of the way up
-function draw(mark, px, py, top) {
+function describeMark(mark, px, py, top) {
+  const element = (tag, attributes, text) => ({ tag, attributes: Object.fromEntries(
+    Object.entries(attributes).filter(([, v]) => v !== undefined && v !== null && v !== "")), text });
   const dataset = { "data-mark": mark.kind, "data-x": Array.isArray(mark.x) ? join(mark.x) : mark.x,
     "data-y": Array.isArray(mark.y) ? join(mark.y) : mark.y };
   if (mark.kind === "path") {
     const points = mark.x.map((x, i) => `${px(x).toFixed(2)},${py(mark.y[i]).toFixed(2)}`);
     const { color, width = 2, dash } = mark.line;
-    return node("path", { ...dataset, d: `M${points.join("L")}`, fill: "none", stroke: color, "stroke-width": width,
+    return element("path", { ...dataset, d: `M${points.join("L")}`, fill: "none", stroke: color, "stroke-width": width,
       "stroke-dasharray": dashArray(dash, width), "stroke-linejoin": "round" });
   }
   if (mark.kind === "vline") {
     const x = px(mark.x).toFixed(2);
     const { color, width = 1.5, dash } = mark.line;
-    return node("path", { ...dataset, d: `M${x},${top(1).toFixed(2)}V${top(0).toFixed(2)}`, stroke: color,
+    return element("path", { ...dataset, d: `M${x},${top(1).toFixed(2)}V${top(0).toFixed(2)}`, stroke: color,
       "stroke-width": width, "stroke-dasharray": dashArray(dash, width) });
   }
   if (mark.kind === "text") {
-    const label = node("text", { ...dataset, x: (px(mark.x) + 4).toFixed(2), y: (top(mark.yPaper) + 14).toFixed(2),
-      fill: mark.color, "font-size": 12, "text-anchor": "start" });
-    label.textContent = mark.text;
-    return label;
+    return element("text", { ...dataset, x: (px(mark.x) + 4).toFixed(2), y: (top(mark.yPaper) + 14).toFixed(2),
+      fill: mark.color, "font-size": 12, "text-anchor": "start" }, mark.text);
   }
   const [cx, cy] = [px(mark.x).toFixed(2), py(mark.y).toFixed(2)];
   const r = mark.size / 2;
   const paint = { fill: mark.fill, stroke: mark.stroke ?? "none", "stroke-width": mark.stroke ? 1.5 : 0 };
   if (mark.kind === "diamond") {
-    return node("path", { ...dataset, ...paint, transform: `translate(${cx},${cy})`, d: `M0,${r}L${r},0L0,${-r}L${-r},0Z` });
+    return element("path", { ...dataset, ...paint, transform: `translate(${cx},${cy})`, d: `M0,${r}L${r},0L0,${-r}L${-r},0Z` });
   }
-  return node("circle", { ...dataset, ...paint, cx, cy, r });
+  return element("circle", { ...dataset, ...paint, cx, cy, r });
 }
 
 // A marks layer over plot (from themedPlot). layer.draw(describe) takes
@@ -94,7 +110,12 @@ export function marksLayer(plot, d) {
     const py = (v) => ya._offset + ya.l2p(ya.d2l(v));
     const top = (fraction) => ya._offset + (1 - fraction) * ya._length;
     const marks = describe(palette(currentScheme())).filter(Boolean);
-    group.replaceChildren(...marks.map((mark) => draw(mark, px, py, top)));
+    marks.forEach((mark, i) => {
+      const existing = group.children[i];
+      const el = reuse(existing, describeMark(mark, px, py, top));
+      if (!existing) group.append(el);
+    });
+    while (group.children.length > marks.length) group.lastChild.remove();
   }
 
   gd.on("plotly_afterplot", render);

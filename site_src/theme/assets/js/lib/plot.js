@@ -146,6 +146,17 @@ export function padded([lo, hi], fraction = 0.08) {
   return [lo - pad, hi + pad];
 }
 
+// An axis range that stays put while the wanted one fits well inside it, so a
+// small change moves the data, not the axes (and the drawn plot can be updated
+// in place). When it must change, it leaves `margin` of room on each side
+// (lower end kept where `keepLow`, e.g. a loss axis from 0).
+export function steadyRange(current, wanted, { margin = 0.2, keepLow = false } = {}) {
+  const [lo, hi] = wanted;
+  if (current && lo >= current[0] && hi <= current[1] && hi - lo >= 0.5 * (current[1] - current[0])) return current;
+  const pad = (hi - lo || 1) * margin;
+  return [keepLow ? lo : lo - pad, hi + pad];
+}
+
 // ---------------------------------------------------------------- axes
 export const axis = {
   epoch: (maxEpoch, extra = {}) => ({ title: { text: "epoch" }, range: [0, maxEpoch], fixedrange: true, ...extra }),
