@@ -78,6 +78,7 @@ def run_js(body: str):
         pytest.skip("node is not installed")
     prelude = (
         f'import * as plot from "{(JS / "lib" / "plot.js").as_uri()}";\n'
+        f'import * as numbers from "{(JS / "lib" / "numbers.js").as_uri()}";\n'
         f'import * as knobs from "{(JS / "figures" / "knobs.js").as_uri()}";\n'
         f'import * as trajectories from "{(JS / "figures" / "trajectories.js").as_uri()}";\n'
     )
@@ -92,12 +93,23 @@ def test_js_fmt_matches_python_g_format():
     """Numbers JS writes into captions read exactly like the build-time ones."""
     values = [0.09816, 7.2561e-05, 1200, 0.5, 123456.0, 1e-5, 0.000123, 2.5, -0.7, 0.73577,
               9.9951, 0.22041, 1e16, 4.4408921e-16, 25.545333, 0.0, -0.00123456]  # fmt: skip
-    assert run_js(f"{json.dumps(values)}.map((v) => plot.fmt(v))") == [
+    assert run_js(f"{json.dumps(values)}.map((v) => numbers.fmt(v))") == [
         format(v, ".3g") for v in values
     ]
-    assert run_js(f"{json.dumps(values)}.map((v) => plot.fmt(v, 2))") == [
+    assert run_js(f"{json.dumps(values)}.map((v) => numbers.fmt(v, 2))") == [
         format(v, ".2g") for v in values
     ]
+
+
+def test_js_steady_range_moves_axes_only_when_the_data_leaves_them():
+    first, inside, outside, shrunk = run_js(
+        "(() => { const a = numbers.steadyRange(null, [0, 10]);"
+        " const b = numbers.steadyRange(a, [1, 9]); const c = numbers.steadyRange(b, [0, 20]);"
+        " return [a, b, c, numbers.steadyRange(c, [0, 1], { keepLow: true })]; })()"
+    )
+    assert first == inside == [-2, 12]  # room on both sides, kept while the data fits
+    assert outside == [-4, 24]  # the data left the range: a new one around it
+    assert shrunk == [0, 1.2]  # far smaller data gets a range of its own
 
 
 def test_js_python_floats_and_code_panel_compile():

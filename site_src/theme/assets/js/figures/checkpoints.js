@@ -1,7 +1,7 @@
 // Saving and loading weights: the download table and snippets are rendered at
 // build time (they work without JavaScript); this only turns the exact byte
 // count into KB (the exact count stays in the tooltip).
-import { figure } from "../lib/plot.js";
+import { figure } from "../lib/figure.js";
 
 export function kilobytes(bytes) {
   return `${(bytes / 1024).toFixed(bytes < 10240 ? 1 : 0)} KB`;

@@ -2,10 +2,11 @@
 // settling onto the true function, frame by frame, beside its error against the
 // true function. Same play/scrub controller as the hero (lib/plot.js).
 import { loadData } from "../lib/data.js";
-import {
-  axis, captionLine, epochPlayer, extent, figure, fmt, h, padded, scrubPlot, stage, themedPlot,
-  legendColumns, topLegend,
-} from "../lib/plot.js";
+import { captionLine, h, stage } from "../lib/dom.js";
+import { figure } from "../lib/figure.js";
+import { extent, fmt, padded } from "../lib/numbers.js";
+import { epochPlayer } from "../lib/player.js";
+import { axis, legendColumns, scrubPlot, themedPlot, topLegend } from "../lib/plot.js";
 
 const PREFIX = "converge";
 const PREDICTION = 2;

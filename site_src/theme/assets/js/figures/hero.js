@@ -3,10 +3,11 @@
 // one shared frame index; each frame re-plots (Plotly.animate, no redraw) the
 // prediction trace and the loss-chart marker only.
 import { loadData } from "../lib/data.js";
-import {
-  axis, captionLine, epochPlayer, extent, figure, fmt, h, nearestIndex, padded, scrubPlot, stage,
-  legendColumns, themedPlot, topLegend, vline,
-} from "../lib/plot.js";
+import { captionLine, h, stage } from "../lib/dom.js";
+import { figure } from "../lib/figure.js";
+import { extent, fmt, nearestIndex, padded } from "../lib/numbers.js";
+import { epochPlayer } from "../lib/player.js";
+import { axis, legendColumns, scrubPlot, themedPlot, topLegend, vline } from "../lib/plot.js";
 
 const PREFIX = "hero";
 const PREDICTION = 3; // trace index of the moving prediction in the fit chart

@@ -3,10 +3,10 @@
 // against the unregularised baseline, with a summary table and the PyTorch loop
 // for that setting.
 import { loadData } from "../lib/data.js";
-import {
-  axis, button, captionLine, extent, figure, fmt, h, legendColumns, padded, stage, stateButtons,
-  themedPlot, topLegend,
-} from "../lib/plot.js";
+import { button, captionLine, h, stage, stateButtons } from "../lib/dom.js";
+import { figure } from "../lib/figure.js";
+import { extent, fmt, padded } from "../lib/numbers.js";
+import { axis, legendColumns, themedPlot, topLegend } from "../lib/plot.js";
 import { marksLayer } from "../lib/marks.js";
 import { copyText, readState } from "../lib/url-state.js";
 

@@ -1,14 +1,15 @@
 // "Try the layer yourself": x, w, b and an activation in; z = wx + b, a = f(z) and
 // the slope da/dz out, computed by site_src/widgets/layer_forward.py in Pyodide.
 // This file only wires controls to that function and draws what it returns.
-import { callPython, callPythonMany, PythonError, startPythonWhenNear } from "../lib/python.js";
-import {
-  legendEntry, numberControl, numberOr, pythonStatus, sameOr, selectControl,
-} from "../lib/controls.js";
-import { liveUpdate } from "../lib/live.js";
+import { legendEntry, numberControl, numberOr, sameOr, selectControl } from "../lib/controls.js";
+import { h, stage } from "../lib/dom.js";
+import { figure } from "../lib/figure.js";
 import { marksLayer } from "../lib/marks.js";
-import { axis, figure, fmt, h, stage, stateButtons, themedPlot, topLegend } from "../lib/plot.js";
+import { fmt } from "../lib/numbers.js";
+import { axis, themedPlot, topLegend } from "../lib/plot.js";
+import { callPython, callPythonMany } from "../lib/python.js";
 import { readState } from "../lib/url-state.js";
+import { liveWidget } from "../lib/widget.js";
 
 const PREFIX = "layer";
 const NUMBERS = ["x", "w", "b"];
@@ -73,95 +74,37 @@ function readout() {
 
 export const mount = figure(async (el, d) => {
   const initial = JSON.parse(el.querySelector(".wtwm-initial-state").dataset.state);
-  const defaults = initial.defaults;
   const state = stateFromUrl(initial);
-  let shown = initial.result; // what the plot and readout show now
-  let live = false; // true once Python has computed something on this page
-  let failed = false; // Python cannot start here: keep the starting state
-  let pythonReady = false;
-
+  const controls = Object.fromEntries(NUMBERS.map((name) => [name, numberControl({
+    name, ...initial.inputs[name], value: state[name], d, onChange: (value) => widget.change({ [name]: value }),
+  })]));
+  controls.activation = selectControl({
+    name: "activation", label: "activation f", options: initial.activations, value: state.activation, d,
+    onChange: (value) => widget.change({ activation: value }),
+  });
   const host = stage(el);
   const out = readout();
-  const note = h("p", { class: "wtwm-widget-note", "aria-live": "polite" });
   const plotBox = h("div", { class: "wtwm-plot wtwm-layer-plot", role: "img" });
-  const controls = NUMBERS.map((name) => numberControl({
-    name, ...initial.inputs[name], value: state[name], d, onChange: (value) => change({ [name]: value }),
-  }));
-  controls.push(selectControl({
-    name: "activation", label: "activation f", options: initial.activations, value: state.activation, d,
-    onChange: (value) => change({ activation: value }),
-  }));
-  const names = [...NUMBERS, "activation"];
-  const buttons = stateButtons({
-    el, prefix: PREFIX, section: "layer-widget", d,
-    getState: () => Object.fromEntries(Object.entries(state).filter(([k, v]) => v !== defaults[k])),
-    reset: () => change(defaults, { syncControls: true }),
-  });
-  const statusLine = h("div");
-  host.append(statusLine, h("div", { class: "wtwm-controls wtwm-widget-controls" }, ...controls.map((c) => c.root)),
-    out.root, note, plotBox, buttons.root);
-
   const memo = {};
-  const plot = await themedPlot(plotBox, (p) => spec(shown, p, memo), d);
-  const pointAndTangent = marksLayer(plot, d);
-  const update = liveUpdate({
-    d,
+  let plot = null;
+  let pointAndTangent = null;
+  const widget = liveWidget({
+    el, d, prefix: PREFIX, section: "layer-widget", initial, state, keys: [...NUMBERS, "activation"], controls,
     compute: (request) => callPython("layer_forward", "forward", request),
     computeMany: (requests) => callPythonMany("layer_forward", "forward", requests),
     sweeps: Object.fromEntries(NUMBERS.map((name) => [name, initial.inputs[name]])),
-    draw: (result, request, inFrame) => {
-      shown = result;
-      live = true;
-      draw(matches(request), inFrame);
-    },
-    fail: (error) => {
-      if (error instanceof PythonError) note.textContent = `Python refused this input: ${error.message}`;
+    render: (r) => {
+      out.show(r);
+      if (!plot) return; // a result before the plot exists: it draws from widget.shown()
+      plot.redraw();
+      pointAndTangent.draw((p) => marks(r, p));
+      plotBox.setAttribute("aria-label", `Plot of ${r.label}: the point (z, a) = (${fmt(r.z)}, ${fmt(r.a)}) and the tangent there, slope ${fmt(r.slope)}.`);
     },
   });
-
-  function matches(values) {
-    return names.every((key) => state[key] === values[key]);
-  }
-  function draw(current = true, inFrame = false) {
-    out.show(shown);
-    plot.redraw();
-    pointAndTangent.draw((p) => marks(shown, p));
-    plotBox.setAttribute("aria-label", `Plot of ${shown.label}: the point (z, a) = (${fmt(shown.z)}, ${fmt(shown.a)}) and the tangent there, slope ${fmt(shown.slope)}.`);
-    el.classList.toggle("wtwm-widget--pending", !current && !pythonReady); // dim while Python boots
-    el.dataset.current = String(current);
-    const said = live ? `Computed by ${shown.engine} in your browser.` : "";
-    if (note.textContent !== said) note.textContent = said; // a live region: only news
-    el.dataset.live = String(live);
-    el.dataset.renders = String(Number(el.dataset.renders ?? 0) + 1);
-    el.dispatchEvent(new CustomEvent("wtwm:drawn", { detail: { inFrame } })); // for benchmarks
-  }
-  function change(values, { syncControls = false } = {}) {
-    Object.assign(state, values);
-    if (syncControls) controls.forEach((control, i) => control.set(state[names[i]]));
-    if (failed) return;
-    if (!pythonReady) el.classList.add("wtwm-widget--pending");
-    el.dataset.current = "false";
-    buttons.save();
-    update(state);
-  }
-  function fallBack() {
-    failed = true;
-    Object.assign(state, defaults);
-    controls.forEach((control, i) => {
-      control.set(state[names[i]]);
-      control.setDisabled(true);
-    });
-    shown = initial.result;
-    live = false;
-    draw();
-  }
-
-  draw(matches(defaults));
-  statusLine.replaceWith(pythonStatus(d, (python) => {
-    pythonReady = python === "ready";
-    if (python === "ready" && !live) update(state); // show that NumPy computes here
-    if (python === "failed") fallBack();
-  }));
-  d.add(startPythonWhenNear(el));
-  if (!matches(defaults)) update(state); // a deep link: compute as soon as Python is up
+  const statusSlot = h("div");
+  host.append(statusSlot, h("div", { class: "wtwm-controls wtwm-widget-controls" }, ...Object.values(controls).map((c) => c.root)),
+    out.root, widget.note, plotBox, widget.buttons.root);
+  plot = await themedPlot(plotBox, (p) => spec(widget.shown(), p, memo), d);
+  pointAndTangent = marksLayer(plot, d);
+  widget.start(statusSlot);
 });

@@ -2,10 +2,10 @@
 // validation minimum marked, and a toggle that hides the validation line ("the
 // lie": training loss alone says the model only gets better).
 import { loadData } from "../lib/data.js";
-import {
-  axis, button, captionLine, figure, extent, fmt, h, stage, stateButtons, themedPlot, toggle,
-  topLegend, vline,
-} from "../lib/plot.js";
+import { button, captionLine, h, stage, stateButtons, toggle } from "../lib/dom.js";
+import { figure } from "../lib/figure.js";
+import { extent, fmt } from "../lib/numbers.js";
+import { axis, themedPlot, topLegend, vline } from "../lib/plot.js";
 import { readState } from "../lib/url-state.js";
 
 const PREFIX = "loss-curve";

@@ -2,16 +2,17 @@
 // or restart gradient descent on w. Every number comes from
 // site_src/widgets/loss_landscape.py in Pyodide (descent, divergence, the critical
 // rate, the regime); this file wires the controls and draws two views of it.
+import { legendEntry, numberControl, numberOr, sameOr } from "../lib/controls.js";
 import { loadData } from "../lib/data.js";
-import { callPython, callPythonMany, PythonError, startPythonWhenNear } from "../lib/python.js";
-import { legendEntry, numberControl, numberOr, pythonStatus, sameOr } from "../lib/controls.js";
-import { liveUpdate } from "../lib/live.js";
+import { button, h, stage, toggle } from "../lib/dom.js";
+import { figure } from "../lib/figure.js";
 import { marksLayer } from "../lib/marks.js";
-import {
-  axis, button, figure, fmt, h, stage, stateButtons, steadyRange, themedPlot, toggle, topLegend,
-} from "../lib/plot.js";
+import { fmt, steadyRange } from "../lib/numbers.js";
+import { axis, themedPlot, topLegend } from "../lib/plot.js";
+import { callPython, callPythonMany } from "../lib/python.js";
 import { prefersReducedMotion } from "../lib/site.js";
 import { readState } from "../lib/url-state.js";
+import { liveWidget } from "../lib/widget.js";
 
 const PREFIX = "landscape";
 const NUMBERS = ["b", "w0", "lr"];
@@ -121,128 +122,89 @@ function logTable() {
 
 export const mount = figure(async (el, d) => {
   const initial = JSON.parse(el.querySelector(".wtwm-initial-state").dataset.state);
-  const { inputs, defaults, surface } = initial;
+  const { inputs, surface } = initial;
   const maxSteps = inputs.steps.max;
   const state = stateFromUrl(initial);
-  let shown = initial.result;
-  let live = false;
-  let failed = false;
-  let pythonReady = false;
   let playing = false;
   let timer = 0;
   d.add(() => clearTimeout(timer));
   const data = loadData(initial.data).then((file) => ({ x: file.data.x, y: file.data.y }));
   data.catch(() => {}); // reported by the first computation that needs it
 
-  const host = stage(el);
-  const controls = NUMBERS.map((name) => numberControl({
-    name, ...inputs[name], value: state[name], d, onChange: (value) => change({ [name]: value }),
-  }));
+  const controls = Object.fromEntries(NUMBERS.map((name) => [name, numberControl({
+    name, ...inputs[name], value: state[name], d, onChange: (value) => widget.change({ [name]: value }),
+  })]));
   const stepButton = button("Step", { "aria-label": "Take one gradient-descent step" });
   const playButton = button("Play", { class: "wtwm-play", "aria-label": "Play gradient descent", "aria-pressed": "false" });
   const restartButton = button("Restart", { "aria-label": "Restart descent from w0 (step 0)" });
-  d.on(stepButton, "click", () => { pause(); change({ steps: Math.min(maxSteps, state.steps + 1) }); });
+  d.on(stepButton, "click", () => { pause(); widget.change({ steps: Math.min(maxSteps, state.steps + 1) }); });
   d.on(playButton, "click", () => (playing ? pause() : play()));
-  d.on(restartButton, "click", () => { pause(); change({ steps: 0 }); });
+  d.on(restartButton, "click", () => { pause(); widget.change({ steps: 0 }); });
   const stepInfo = h("span", { class: "wtwm-landscape-step" });
   const regime = h("p", { class: "wtwm-readout__line" });
   const current = h("p", { class: "wtwm-readout__line" });
   const event = h("p", { class: "wtwm-landscape-event", role: "status" });
-  const note = h("p", { class: "wtwm-widget-note", "aria-live": "polite" });
   const log = logTable();
   const sliceBox = h("div", { class: "wtwm-plot", role: "img" });
   const surfaceBox = h("div", { class: "wtwm-plot", role: "img" });
-  const buttons = stateButtons({
-    el, prefix: PREFIX, section: "loss-landscape", d,
-    getState: () => Object.fromEntries(Object.entries(state).filter(([k, v]) => v !== defaults[k])),
-    reset: () => { pause(); change(defaults, { syncControls: true }); },
-  });
-  const statusLine = h("div");
-  host.append(statusLine,
-    h("div", { class: "wtwm-controls wtwm-widget-controls" }, ...controls.map((c) => c.root)),
-    h("div", { class: "wtwm-landscape-actions" }, stepButton, playButton, restartButton, stepInfo),
-    h("div", { class: "wtwm-readout" }, regime, current), event, note,
-    h("div", { class: "wtwm-pair" }, sliceBox, surfaceBox), log.root, buttons.root);
-
   const sliceMemo = {};
   const surfaceMemo = {};
-  const slicePlot = await themedPlot(sliceBox, (p) => sliceSpec(shown, p, sliceMemo), d);
-  const surfacePlot = await themedPlot(surfaceBox, (p, scheme) => surfaceSpec(surface, inputs, p, scheme, surfaceMemo), d);
-  const sliceMarksLayer = marksLayer(slicePlot, d);
-  const surfaceMarksLayer = marksLayer(surfacePlot, d);
-  const update = liveUpdate({
-    d,
+  let plots = null;
+
+  const widget = liveWidget({
+    el, d, prefix: PREFIX, section: "loss-landscape", initial, state, keys: [...NUMBERS, "steps"], controls,
     compute: async (request) => callPython("loss_landscape", "descend", { ...(await data), ...request }),
     computeMany: async (requests) => {
       const points = await data;
       return callPythonMany("loss_landscape", "descend", requests.map((request) => ({ ...points, ...request })));
     },
     sweeps: Object.fromEntries([...NUMBERS, "steps"].map((name) => [name, inputs[name]])),
-    draw: (result, request, inFrame) => {
-      shown = result;
-      live = true;
-      draw(matches(request), inFrame);
-    },
-    fail: (error) => {
-      pause();
-      if (error instanceof PythonError) note.textContent = `Python refused this input: ${error.message}`;
-      else if (!failed) note.textContent = `This widget could not compute: ${error.message}`;
-    },
+    render,
+    onStop: pause,
   });
+  const statusSlot = h("div");
+  stage(el).append(statusSlot,
+    h("div", { class: "wtwm-controls wtwm-widget-controls" }, ...Object.values(controls).map((c) => c.root)),
+    h("div", { class: "wtwm-landscape-actions" }, stepButton, playButton, restartButton, stepInfo),
+    h("div", { class: "wtwm-readout" }, regime, current), event, widget.note,
+    h("div", { class: "wtwm-pair" }, sliceBox, surfaceBox), log.root, widget.buttons.root);
 
-  function matches(values) {
-    return [...NUMBERS, "steps"].every((key) => state[key] === values[key]);
-  }
-  function draw(isCurrent = true, inFrame = false) {
-    const r = shown;
+  function render(r, isCurrent) {
     stepInfo.textContent = `step ${r.steps_taken} of at most ${maxSteps}`;
     regime.textContent = `α = ${fmt(r.lr)} is ${fmt(r.ratio, 2)} × the critical rate ${fmt(r.critical_lr)} (= 2 / curvature ${fmt(r.curvature)}). ${r.regime.text}.`;
     current.textContent = `Step ${r.steps_taken}: w = ${fmt(r.current.w, 4)}, loss = ${fmt(r.current.loss, 4)}, dL/dw = ${fmt(r.current.grad, 4)}.`;
     event.textContent = r.event?.text ?? "";
     event.dataset.kind = r.event?.name ?? "";
-    const said = live ? "Computed by NumPy in your browser." : "";
-    if (note.textContent !== said) note.textContent = said; // a live region: only news
     log.show(r.path);
-    slicePlot.update();
-    surfacePlot.redraw();
-    sliceMarksLayer.draw((p) => sliceMarks(r, p));
-    surfaceMarksLayer.draw((p) => surfaceMarks(r, inputs, p));
+    stepButton.disabled = r.done || widget.failed();
+    for (const b of [playButton, restartButton]) b.disabled = widget.failed();
     sliceBox.setAttribute("aria-label", `Loss parabola at b = ${fmt(r.b)} with ${r.steps_taken} descent steps from w0 = ${fmt(r.w0)}; now w = ${fmt(r.current.w)}, loss ${fmt(r.current.loss)}.`);
     surfaceBox.setAttribute("aria-label", `Contour map of the loss over w and b; the slice b = ${fmt(r.b)} and the descent path on it; the lowest point is at w = ${fmt(surface.best.w)}, b = ${fmt(surface.best.b)}.`);
-    stepButton.disabled = r.done || failed;
-    el.classList.toggle("wtwm-widget--pending", !isCurrent && !pythonReady); // dim while Python boots
-    el.dataset.current = String(isCurrent);
-    el.dataset.live = String(live);
-    el.dataset.renders = String(Number(el.dataset.renders ?? 0) + 1);
-    el.dispatchEvent(new CustomEvent("wtwm:drawn", { detail: { inFrame } })); // for benchmarks
+    if (plots) {
+      plots.slice.update();
+      plots.surface.redraw();
+      plots.sliceMarks.draw((p) => sliceMarks(r, p));
+      plots.surfaceMarks.draw((p) => surfaceMarks(r, inputs, p));
+    }
     if (playing && isCurrent) {
       if (r.done) pause();
-      else timer = setTimeout(() => change({ steps: state.steps + 1 }), STEP_MS);
+      else timer = setTimeout(() => widget.change({ steps: state.steps + 1 }), STEP_MS);
     }
-  }
-  function change(values, { syncControls = false } = {}) {
-    Object.assign(state, values);
-    if (syncControls) controls.forEach((control, i) => control.set(state[NUMBERS[i]]));
-    if (failed) return;
-    if (!pythonReady) el.classList.add("wtwm-widget--pending");
-    el.dataset.current = "false";
-    buttons.save();
-    update(state);
   }
   // Play is a step every STEP_MS, and only when pressed. With reduced motion it
   // does not animate: it jumps to the last step at once.
   function play() {
-    if (failed) return;
-    const from = shown.done ? 0 : state.steps;
+    if (widget.failed()) return;
+    const from = widget.shown().done ? 0 : state.steps;
     if (prefersReducedMotion()) {
-      change({ steps: maxSteps });
+      widget.change({ steps: maxSteps });
       return;
     }
     playing = true;
     toggle(playButton, true);
     playButton.textContent = "Pause";
     playButton.setAttribute("aria-label", "Pause gradient descent");
-    change({ steps: from + 1 });
+    widget.change({ steps: from + 1 });
   }
   function pause() {
     playing = false;
@@ -251,26 +213,9 @@ export const mount = figure(async (el, d) => {
     playButton.textContent = "Play";
     playButton.setAttribute("aria-label", "Play gradient descent");
   }
-  function fallBack() {
-    failed = true;
-    pause();
-    Object.assign(state, defaults);
-    for (const [i, control] of controls.entries()) {
-      control.set(state[NUMBERS[i]]);
-      control.setDisabled(true);
-    }
-    for (const b of [stepButton, playButton, restartButton]) b.disabled = true;
-    shown = initial.result;
-    live = false;
-    draw();
-  }
 
-  draw(matches(defaults));
-  statusLine.replaceWith(pythonStatus(d, (python) => {
-    pythonReady = python === "ready";
-    if (python === "ready" && !live) update(state);
-    if (python === "failed") fallBack();
-  }));
-  d.add(startPythonWhenNear(el));
-  if (!matches(defaults)) update(state);
+  const slice = await themedPlot(sliceBox, (p) => sliceSpec(widget.shown(), p, sliceMemo), d);
+  const surfacePlot = await themedPlot(surfaceBox, (p, scheme) => surfaceSpec(surface, inputs, p, scheme, surfaceMemo), d);
+  plots = { slice, surface: surfacePlot, sliceMarks: marksLayer(slice, d), surfaceMarks: marksLayer(surfacePlot, d) };
+  widget.start(statusSlot);
 });

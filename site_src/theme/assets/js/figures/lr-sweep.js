@@ -2,10 +2,10 @@
 // the diverging run ends where training stopped) and one run's iterates drawn on
 // the 1-D loss curve L(w, b_opt), chosen with a radio group.
 import { loadData } from "../lib/data.js";
-import {
-  axis, captionLine, extent, figure, finite, fmt, h, padded, stage, stateButtons, themedPlot,
-  topLegend,
-} from "../lib/plot.js";
+import { captionLine, h, stage, stateButtons } from "../lib/dom.js";
+import { figure } from "../lib/figure.js";
+import { extent, finite, fmt, padded } from "../lib/numbers.js";
+import { axis, themedPlot, topLegend } from "../lib/plot.js";
 import { readState } from "../lib/url-state.js";
 
 const PREFIX = "lr-sweep";

@@ -1,7 +1,10 @@
 // From the derivative to code: the NumPy loop and the PyTorch loop, epoch by
 // epoch, overlaid (w, b, loss), and their absolute difference on its own log axis.
 import { loadData } from "../lib/data.js";
-import { axis, captionLine, extent, figure, fmt, h, legendColumns, padded, stage, themedPlot } from "../lib/plot.js";
+import { captionLine, h, stage } from "../lib/dom.js";
+import { figure } from "../lib/figure.js";
+import { extent, fmt, padded } from "../lib/numbers.js";
+import { axis, legendColumns, themedPlot } from "../lib/plot.js";
 
 // Four stacked panels sharing the epoch axis (top to bottom).
 const PANELS = [

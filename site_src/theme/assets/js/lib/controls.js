@@ -2,7 +2,8 @@
 // (typed input is checked and explained next to the field, never thrown), a
 // labelled <select>, the Python status line, and stable references that let a
 // paint skip Plotly. The update loop from inputs to Python to paint is lib/live.js.
-import { fmt, h } from "./plot.js";
+import { h } from "./dom.js";
+import { fmt } from "./numbers.js";
 import { onPythonStatus } from "./python.js";
 
 let nextId = 0;

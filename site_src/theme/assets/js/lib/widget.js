@@ -1,0 +1,90 @@
+// What both live widgets share around their own drawing: the state (defaults,
+// then the URL), the Python status line, one liveUpdate loop, dimming while Python
+// boots, Copy link / Reset, and the fallback that keeps the starting values when
+// Python cannot start here. A widget supplies its controls and render(result);
+// this module keeps the bookkeeping the tests and benchmarks read: data-current
+// (the drawn result matches the controls), data-live (Python computed it),
+// data-renders, and a `wtwm:drawn` event after every draw.
+import { pythonStatus } from "./controls.js";
+import { h, stateButtons } from "./dom.js";
+import { liveUpdate } from "./live.js";
+import { PythonError, startPythonWhenNear } from "./python.js";
+
+// el: the figure; state: its starting values (mutated in place); keys: the state
+// keys a result must match; controls: {key: control} for the keys that have one;
+// compute / computeMany / sweeps: as in liveUpdate; render(result, current):
+// draws a result; onStop(): called before Reset, on Python errors and on fallback.
+export function liveWidget({ el, d, prefix, section, initial, state, keys, controls, compute, computeMany, sweeps, render, onStop = () => {} }) {
+  const { defaults } = initial;
+  let shown = initial.result; // what the plot and readout show now
+  let live = false; // true once Python has computed something on this page
+  let failed = false; // Python cannot start here: keep the starting state
+  let pythonReady = false;
+  const note = h("p", { class: "wtwm-widget-note", "aria-live": "polite" });
+  const buttons = stateButtons({
+    el, prefix, section, d,
+    getState: () => Object.fromEntries(Object.entries(state).filter(([k, v]) => v !== defaults[k])),
+    reset: () => { onStop(); change(defaults, { syncControls: true }); },
+  });
+  const matches = (values) => keys.every((key) => state[key] === values[key]);
+  const update = liveUpdate({
+    d, compute, computeMany, sweeps,
+    draw: (result, request, inFrame) => {
+      shown = result;
+      live = true;
+      show(matches(request), inFrame);
+    },
+    fail: (error) => {
+      onStop();
+      if (error instanceof PythonError) note.textContent = `Python refused this input: ${error.message}`;
+      else if (!failed) note.textContent = `This widget could not compute: ${error.message}`;
+    },
+  });
+
+  function show(current = true, inFrame = false) {
+    render(shown, current);
+    el.classList.toggle("wtwm-widget--pending", !current && !pythonReady); // dim while Python boots
+    el.dataset.current = String(current);
+    const said = live ? `Computed by ${shown.engine ?? "NumPy"} in your browser.` : "";
+    if (note.textContent !== said) note.textContent = said; // a live region: only news
+    el.dataset.live = String(live);
+    el.dataset.renders = String(Number(el.dataset.renders ?? 0) + 1);
+    el.dispatchEvent(new CustomEvent("wtwm:drawn", { detail: { inFrame } })); // for benchmarks
+  }
+  function change(values, { syncControls = false } = {}) {
+    Object.assign(state, values);
+    if (syncControls) for (const [key, control] of Object.entries(controls)) control.set(state[key]);
+    if (failed) return;
+    if (!pythonReady) el.classList.add("wtwm-widget--pending");
+    el.dataset.current = "false";
+    buttons.save();
+    update(state);
+  }
+  function fallBack() {
+    failed = true;
+    onStop();
+    Object.assign(state, defaults);
+    for (const [key, control] of Object.entries(controls)) {
+      control.set(state[key]);
+      control.setDisabled(true);
+    }
+    shown = initial.result;
+    live = false;
+    show();
+  }
+
+  // Once the widget's elements are on the page: draw the starting state, follow
+  // Python's status, start it when the reader nears, compute a deep link's state.
+  function start(statusSlot) {
+    show(matches(defaults));
+    statusSlot.replaceWith(pythonStatus(d, (python) => {
+      pythonReady = python === "ready";
+      if (python === "ready" && !live) update(state); // show that NumPy computes here
+      if (python === "failed") fallBack();
+    }));
+    d.add(startPythonWhenNear(el));
+    if (!matches(defaults)) update(state); // a deep link: compute as soon as Python is up
+  }
+
+  return { note, buttons, change, start, shown: () => shown, failed: () => failed };
+}
