@@ -157,6 +157,21 @@ def test_video_loads_only_the_recording_of_the_theme_and_switches(new_page, base
 
 
 @pytest.mark.browser
+def test_a_link_to_a_moment_starts_the_video_there(page, base_url):
+    """?video.t=2.5 (what "Copy link to this moment" writes) seeks once the reader plays."""
+    page.goto(base_url + SECTION.replace("#", "?video.t=2.5#"))
+    page.locator("video.wtwm-layer-video-player").wait_for()
+    page.evaluate(  # muted: the headless autoplay policy
+        """() => { const v = document.querySelector('video.wtwm-layer-video-player');
+        v.addEventListener('seeking', () => { window.__seekedTo = v.currentTime; }, { once: true });
+        v.muted = true; return v.play(); }"""
+    )
+    page.wait_for_function("() => window.__seekedTo !== undefined")
+    assert page.evaluate("window.__seekedTo") == 2.5
+    assert_clean(page)
+
+
+@pytest.mark.browser
 def test_captions_load_and_links_resolve(page, base_url):
     open_video(page, base_url)
     cues = page.evaluate(
