@@ -136,7 +136,7 @@ def test_js_log_ticks_and_differences():
     assert all(1e-5 <= v <= 1e8 for v in ticks[1]["tickvals"]) and len(ticks[1]["tickvals"]) <= 8
     assert ticks[1]["ticktext"][0].startswith("10<sup>")
     assert ticks[2] == {}  # fewer than two ticks in range: Plotly picks its own
-    assert run_js("trajectories.absDiff([1, 2, 3], [1, 2.5, 3])") == [None, 0.5, None]
+    assert run_js("trajectories.onLogAxis([0, 1e-16, NaN, 2])") == [None, 1e-16, None, 2]
 
 
 @pytest.mark.browser
@@ -172,6 +172,13 @@ def test_figures_render_from_the_data(page, base_url):
     assert format(data("linear")["critical_lr"], ".3g") in seen_text(
         page.locator("#fig-lr-sweep figcaption")
     )
+    # The difference panel: one point per epoch where the loops differ at all.
+    linear = data("linear")
+    drawn = page.evaluate(f"{gd(page, 'trajectories')}.data.filter((t) => t.mode === 'markers')"
+                          ".map((t) => t.y.filter((v) => v !== null).length)")  # fmt: skip
+    assert drawn == [sum(v > 0 for v in linear["abs_diff"][k]) for k in ("w", "b", "train_loss")]
+    exact = sum(v == 0 for v in linear["abs_diff"]["w"])
+    assert f"bit for bit in w at {exact}" in seen_text(page.locator("#fig-trajectories figcaption"))
     assert_clean(page)
 
 

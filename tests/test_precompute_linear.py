@@ -58,6 +58,8 @@ def test_committed_trajectories_agree(committed):
         assert len(a[key]) == len(b[key]) == 101
         assert np.max(np.abs(np.subtract(a[key], b[key]))) < 1e-5
         assert committed["max_abs_diff"][key] < 1e-5
+        per_epoch = committed["abs_diff"][key]  # taken before rounding, so not just |a - b|
+        assert len(per_epoch) == 101 and max(per_epoch) == committed["max_abs_diff"][key]
     assert a["w"][0] == committed["init"]["w"] and a["b"][0] == committed["init"]["b"]
     # gradient descent on a convex quadratic with a small rate: loss never goes up
     assert all(l1 <= l0 for l0, l1 in zip(a["train_loss"], a["train_loss"][1:], strict=False))
