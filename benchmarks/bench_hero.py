@@ -7,7 +7,9 @@
    `input` event, the time from the event's timestamp to the
    end of the next rendered frame (a requestAnimationFrame registered after the
    figure's own, then a message-channel task, which runs once that frame is done).
-   Reports median and 95th percentile.
+   Reports median and 95th percentile. The knob controls: each change to the next
+   frame. For reference, the same inputs on a bare slider (its only work: writing
+   its value once per frame) placed on the chapter page and on an empty page.
 2. Transferred bytes of the chapter page as loaded at the top, before any widget
    starts Python (asserted: no Pyodide file is requested), served gzip-compressed
    the way static hosts do (benchmarks/serve.py). Wire bytes include headers.
@@ -27,9 +29,9 @@ from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 KEY_REPEAT_MS = 33  # a held arrow key repeats about 30 times a second
 POINTER_MS = 16  # pointer moves arrive about once per 60 Hz frame
 PROBE = """
-() => {
+(id) => {
   window.__latencies = [];
-  const slider = document.getElementById('hero-epoch');
+  const slider = document.getElementById(id);
   slider.addEventListener('input', (event) => {
     const start = event.timeStamp;
     requestAnimationFrame(() => {
@@ -37,6 +39,21 @@ PROBE = """
       channel.port1.onmessage = () => window.__latencies.push(performance.now() - start);
       channel.port2.postMessage(null);
     });
+  });
+}
+"""
+# The reference: a plain slider whose only work is writing its value into an
+# <output> once per frame. What it measures is the page's own cost per frame.
+BARE_SLIDER = """
+(before) => {
+  const slider = Object.assign(document.createElement('input'),
+    { type: 'range', id: 'bench-bare', min: 0, max: 300, value: 0 });
+  slider.style.width = '600px';
+  const output = document.createElement('output');
+  (before ? document.querySelector(before) : document.body.lastChild).before(slider, output);
+  let frame = 0;
+  slider.addEventListener('input', () => {
+    if (!frame) frame = requestAnimationFrame(() => { frame = 0; output.textContent = slider.value; });
   });
 }
 """
@@ -54,22 +71,19 @@ def open_hero(browser, base_url: str):
         "() => document.querySelectorAll('#fig-hero .js-plotly-plot').length === 2"
         " && [...document.querySelectorAll('#fig-hero .js-plotly-plot')].every(p => p._fullLayout)"
     )
-    page.evaluate(PROBE)
     return page
 
 
-def scrub_latency(
-    browser, base_url: str, steps: int, cpu_throttle: float = 1
-) -> dict[str, list[float]]:
-    page = open_hero(browser, base_url)
-    throttle(page, cpu_throttle)
-    page.focus("#hero-epoch")
+def slider_latency(page, slider_id: str, steps: int) -> dict[str, list[float]]:
+    """Keyboard presses then a pointer drag on one slider; latencies per input event."""
+    page.evaluate(PROBE, slider_id)
+    page.focus(f"#{slider_id}")
     for _ in range(steps):  # keyboard: one input event per key, at auto-repeat pace
         page.keyboard.press("ArrowRight")
         page.wait_for_timeout(KEY_REPEAT_MS)
     page.wait_for_timeout(300)
     keyboard = page.evaluate("window.__latencies.splice(0)")
-    box = page.locator("#hero-epoch").bounding_box()
+    box = page.locator(f"#{slider_id}").bounding_box()
     y = box["y"] + box["height"] / 2
     page.mouse.move(box["x"] + 4, y)
     page.mouse.down()
@@ -80,10 +94,41 @@ def scrub_latency(
     page.wait_for_timeout(300)
     drag = page.evaluate("window.__latencies.splice(0)")
     errors = page.evaluate("window.__cspViolations ?? []")
-    page.close()
     if errors:
         sys.exit(f"CSP violations while scrubbing: {errors}")
     return {"keyboard": keyboard, "drag": drag}
+
+
+def scrub_latency(
+    browser, base_url: str, steps: int, cpu_throttle: float = 1
+) -> dict[str, list[float]]:
+    page = open_hero(browser, base_url)
+    throttle(page, cpu_throttle)
+    latencies = slider_latency(page, "hero-epoch", steps)
+    page.close()
+    return latencies
+
+
+def reference_latency(
+    browser, base_url: str, steps: int, cpu_throttle: float = 1
+) -> dict[str, list[float]]:
+    """The same inputs on a bare slider: above the hero on the chapter page, and on
+    an empty page. The difference to the hero is what the figure itself costs."""
+    out = {}
+    for name, before in [("chapter", "#fig-hero"), ("empty", None)]:
+        page = (
+            open_hero(browser, base_url)
+            if before
+            else browser.new_page(viewport={"width": 1280, "height": 900})
+        )
+        if not before:
+            page.set_content("<!doctype html><title>bare</title><body><p></p></body>")
+        page.evaluate(BARE_SLIDER, before)
+        throttle(page, cpu_throttle)
+        for kind, values in slider_latency(page, "bench-bare", steps).items():
+            out[f"bare {kind}, {name}"] = values
+        page.close()
+    return out
 
 
 KNOB_PROBE = """
@@ -169,14 +214,15 @@ def main(argv: list[str] | None = None) -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         latencies = scrub_latency(browser, base_url, args.steps, args.cpu_throttle)
         latencies.update(knob_latency(browser, base_url, args.cpu_throttle))
+        reference = reference_latency(browser, base_url, args.steps, args.cpu_throttle)
         total, by_kind, urls = first_load_bytes(browser, base_url)
         browser.close()
     print(
         f"Hero scrubbing and knobs: input event -> end of the next rendered frame (ms), CPU {args.cpu_throttle:g}x"
     )
     hero = latencies["keyboard"] + latencies["drag"]
-    for kind, values in [*latencies.items(), ("hero all", hero)]:
-        print(f"  {kind:8} n={len(values):4}  median {statistics.median(values):6.1f}"
+    for kind, values in [*latencies.items(), ("hero all", hero), *reference.items()]:
+        print(f"  {kind:21} n={len(values):4}  median {statistics.median(values):6.1f}"
               f"  p95 {percentile(values, 0.95):6.1f}  max {max(values):6.1f}")  # fmt: skip
     pyodide = [url for url in urls if "pyodide" in url]
     print(
