@@ -28,18 +28,21 @@ from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
 KEY_REPEAT_MS = 33  # a held arrow key repeats about 30 times a second
 POINTER_MS = 16  # pointer moves arrive about once per 60 Hz frame
+# For each `type` event on the controls matching `selector`: the time from the
+# event's timestamp to the end of the next rendered frame.
 PROBE = """
-(id) => {
+([selector, type]) => {
   window.__latencies = [];
-  const slider = document.getElementById(id);
-  slider.addEventListener('input', (event) => {
-    const start = event.timeStamp;
-    requestAnimationFrame(() => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => window.__latencies.push(performance.now() - start);
-      channel.port2.postMessage(null);
+  for (const control of document.querySelectorAll(selector)) {
+    control.addEventListener(type, (event) => {
+      const start = event.timeStamp;
+      requestAnimationFrame(() => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => window.__latencies.push(performance.now() - start);
+        channel.port2.postMessage(null);
+      });
     });
-  });
+  }
 }
 """
 # The reference: a plain slider whose only work is writing its value into an
@@ -76,7 +79,7 @@ def open_hero(browser, base_url: str):
 
 def slider_latency(page, slider_id: str, steps: int) -> dict[str, list[float]]:
     """Keyboard presses then a pointer drag on one slider; latencies per input event."""
-    page.evaluate(PROBE, slider_id)
+    page.evaluate(PROBE, [f"#{slider_id}", "input"])
     page.focus(f"#{slider_id}")
     for _ in range(steps):  # keyboard: one input event per key, at auto-repeat pace
         page.keyboard.press("ArrowRight")
@@ -131,23 +134,6 @@ def reference_latency(
     return out
 
 
-KNOB_PROBE = """
-() => {
-  window.__latencies = [];
-  for (const control of document.querySelectorAll('#fig-knobs select, #fig-knobs input[type=checkbox]')) {
-    control.addEventListener('change', (event) => {
-      const start = event.timeStamp;
-      requestAnimationFrame(() => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => window.__latencies.push(performance.now() - start);
-        channel.port2.postMessage(null);
-      });
-    });
-  }
-}
-"""
-
-
 def knob_latency(
     browser, base_url: str, cpu_throttle: float, rounds: int = 20
 ) -> dict[str, list[float]]:
@@ -158,7 +144,7 @@ def knob_latency(
     page.wait_for_function(
         "() => document.querySelectorAll('#fig-knobs .js-plotly-plot').length >= 2"
     )
-    page.evaluate(KNOB_PROBE)
+    page.evaluate(PROBE, ["#fig-knobs select, #fig-knobs input[type=checkbox]", "change"])
     throttle(page, cpu_throttle)
     selects = page.locator("#fig-knobs select")
     for i in range(rounds):

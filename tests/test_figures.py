@@ -323,6 +323,31 @@ def test_knobs_select_a_run_and_update_the_table(page, base_url):
 
 
 @pytest.mark.browser
+def test_knobs_change_and_undo_leave_the_drawn_lines_of_the_setting_shown(page, base_url):
+    """Moved in place, re-plotted by Plotly once the reader pauses: a change undone
+    before that must not leave the drawing (or Plotly's state) at the undone setting."""
+    open_chapter(page, base_url, figures=["knobs"])
+    drawn = (
+        "() => [...document.querySelectorAll('#fig-knobs .wtwm-knobs-fit .scatterlayer .trace')][4]"
+        ".querySelector('path.js-line').getAttribute('d')"
+    )
+    shown = page.evaluate(drawn)
+    original = page.input_value("#knobs-p")
+    page.evaluate(  # two changes within one task: no pause in between
+        """(value) => { const p = document.querySelector('#knobs-p');
+        p.value = '0.3'; p.dispatchEvent(new Event('change'));
+        p.value = value; p.dispatchEvent(new Event('change')); }""",
+        original,
+    )
+    page.wait_for_timeout(600)  # past the settle time: Plotly has re-plotted
+    assert page.evaluate(drawn) == shown
+    page.select_option("#knobs-p", "0.3")
+    page.wait_for_timeout(600)
+    assert page.evaluate(drawn) != shown
+    assert_clean(page)
+
+
+@pytest.mark.browser
 def test_knobs_handle_a_missing_run(page, base_url):
     """A grid with a hole (a run that failed or was not computed) shows a message."""
     document = json.loads((ROOT / "docs" / "data" / "regularisers.json").read_text())

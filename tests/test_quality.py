@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -95,6 +96,32 @@ def test_chapter_without_javascript(browser, server, base_url):
             )
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_chapter_prints_every_section_and_the_drawn_figures(page, base_url):
+    """Chromium's print to PDF: the sections the screen renders lazily are all there,
+    a drawn figure prints as a drawing (its plot text is in the PDF), controls do not."""
+    from pypdf import PdfReader
+
+    page.goto(base_url + "chapter-01/")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#fig-hero .js-plotly-plot .main-svg').length >= 2"
+    )
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+    printed = " ".join(" ".join(sheet.extract_text() for sheet in pdf.pages).split())
+    headings = page.evaluate(
+        "(ids) => ids.map((id) => document.getElementById(id).firstChild.textContent.trim())",
+        SECTIONS,
+    )
+    assert [h for h in headings if h not in printed] == []
+    last_item = page.evaluate(
+        "() => [...document.querySelectorAll('#about ~ .wtwm-section li')].at(-1).textContent"
+    )
+    assert " ".join(last_item.split())[:60] in printed  # the very end of the page
+    assert "memorising from here" in printed  # drawn by Plotly in the hero, not in the prose
+    assert "Copy link" not in printed and "Reset" not in printed
+    assert len(pdf.pages) > 10
 
 
 def test_html_is_valid(built_site):

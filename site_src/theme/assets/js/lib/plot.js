@@ -96,14 +96,26 @@ export async function themedPlot(container, spec, d) {
     for (const key of axes) layout[key] = merge(themed.xaxis, layout[key]);
     return [data, merge(themed, layout)];
   };
-  let drawnKey = "";
+  let drawnKey = ""; // the state the SVG shows
   let drawnStyle = "";
   let catchUp = 0;
+  // After an SVG move Plotly's own computed state is behind the drawing, and its
+  // diff cannot tell (the data may even be back where Plotly last drew it): a new
+  // datarevision makes its next react re-plot every trace.
+  let moved = false;
+  let revision = 0;
   const react = (data, layout) => {
     clearTimeout(catchUp);
     drawnKey = signature([data, layout]);
     drawnStyle = signature([withoutPoints(data), layout]);
-    return Plotly.react(container, data, layout, PLOT_CONFIG);
+    if (moved) revision += 1;
+    moved = false;
+    return Plotly.react(container, data, { ...layout, datarevision: revision }, PLOT_CONFIG);
+  };
+  const settle = (ms, replot) => {
+    moved = true;
+    clearTimeout(catchUp);
+    catchUp = setTimeout(replot, ms);
   };
   await react(...current());
   const plot = {
@@ -127,8 +139,8 @@ export async function themedPlot(container, spec, d) {
         react(data, layout);
         return;
       }
-      clearTimeout(catchUp);
-      catchUp = setTimeout(() => react(...current()), settleMs);
+      drawnKey = key;
+      settle(settleMs, () => react(...current()));
     },
     frame: (data, traces) => Plotly.animate(container, { data, traces }, FRAME),
     // Scrubbing: move the drawn SVG of plain line/marker traces directly (well under
@@ -137,7 +149,7 @@ export async function themedPlot(container, spec, d) {
     scrub: (data, traces) => {
       clearTimeout(catchUp);
       if (!moveDrawnTraces(container, data, traces)) return plot.frame(data, traces);
-      catchUp = setTimeout(() => plot.frame(data, traces), 200);
+      settle(200, () => { moved = false; plot.frame(data, traces); });
     },
   };
   d.add(() => clearTimeout(catchUp));
