@@ -79,6 +79,7 @@ def run_js(body: str):
     prelude = (
         f'import * as plot from "{(JS / "lib" / "plot.js").as_uri()}";\n'
         f'import * as numbers from "{(JS / "lib" / "numbers.js").as_uri()}";\n'
+        f'import * as live from "{(JS / "lib" / "live.js").as_uri()}";\n'
         f'import * as knobs from "{(JS / "figures" / "knobs.js").as_uri()}";\n'
         f'import * as trajectories from "{(JS / "figures" / "trajectories.js").as_uri()}";\n'
     )
@@ -110,6 +111,25 @@ def test_js_steady_range_moves_axes_only_when_the_data_leaves_them():
     assert first == inside == [-2, 12]  # room on both sides, kept while the data fits
     assert outside == [-4, 24]  # the data left the range: a new one around it
     assert shrunk == [0, 1.2]  # far smaller data gets a range of its own
+
+
+def test_js_computes_ahead_where_the_next_inputs_land():
+    sweep = {"min": -3, "max": 3, "step": 0.01}
+    keyboard, drag, back, at_end = run_js(
+        f"[live.aheadValues(1, {{ pace: 1, direction: 1 }}, {json.dumps(sweep)}),"
+        f" live.aheadValues(0, {{ pace: 3, direction: 1 }}, {json.dumps(sweep)}),"
+        f" live.aheadValues(0, {{ pace: 3, direction: -1 }}, {json.dumps(sweep)}),"
+        f" live.aheadValues(2.98, {{ pace: 3, direction: 1 }}, {json.dumps(sweep)})]"
+    )
+    assert keyboard[:2] == [1.01, 1.02] and keyboard[2] == 0.99  # the next key first, then one back
+    assert max(keyboard) == 1.08 and len(keyboard) == 10
+    # a drag at 3 steps per input that jitters to 2 or 4: every step 2..16 ahead
+    ahead = sorted(v for v in drag if v > 0)
+    assert ahead == [round(0.01 * j, 2) for j in range(2, 17)]
+    assert drag[:3] == [0.02, 0.03, 0.04]  # the very next input first
+    assert sorted(v for v in drag if v < 0) == [-0.04, -0.03, -0.02, -0.01]
+    assert sorted(back) == sorted(-v for v in drag)
+    assert max(at_end) == 3 and 2.98 not in at_end  # clamped to the range, never the value itself
 
 
 def test_js_python_floats_and_code_panel_compile():

@@ -3,7 +3,7 @@
 // against the unregularised baseline, with a summary table and the PyTorch loop
 // for that setting.
 import { loadData } from "../lib/data.js";
-import { button, captionLine, h, stage, stateButtons } from "../lib/dom.js";
+import { button, captionLine, h, setText, stage, stateButtons } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
 import { extent, fmt, padded } from "../lib/numbers.js";
 import { axis, legendColumns, themedPlot, topLegend } from "../lib/plot.js";
@@ -155,8 +155,8 @@ function table() {
     h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "" }), h("th", { scope: "col", text: "this run" }), h("th", { scope: "col", text: "baseline" }))),
     body);
   const fill = (run, base) => ROWS.forEach(([, value], i) => {
-    cells[i][0].textContent = run ? value(run.summary) : "—";
-    cells[i][1].textContent = value(base.summary);
+    setText(cells[i][0], run ? value(run.summary) : "—");
+    setText(cells[i][1], value(base.summary));
   });
   return { node, fill };
 }
@@ -232,8 +232,8 @@ export const mount = figure(async (el, d) => {
   }
   function show() {
     summary.fill(run, base);
-    missing.textContent = run ? "" : "This combination was not precomputed: only the baseline is shown.";
-    code.textContent = codeFor(knobs, { ...file.config, patience: data.patience });
+    setText(missing, run ? "" : "This combination was not precomputed: only the baseline is shown.");
+    setText(code, codeFor(knobs, { ...file.config, patience: data.patience }));
     say(describe(knobs, run, base));
   }
   function set(next) {

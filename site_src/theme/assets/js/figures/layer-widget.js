@@ -2,7 +2,7 @@
 // the slope da/dz out, computed by site_src/widgets/layer_forward.py in Pyodide.
 // This file only wires controls to that function and draws what it returns.
 import { legendEntry, numberControl, numberOr, sameOr, selectControl } from "../lib/controls.js";
-import { h, stage } from "../lib/dom.js";
+import { h, setText, stage } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
 import { marksLayer } from "../lib/marks.js";
 import { fmt } from "../lib/numbers.js";
@@ -65,9 +65,9 @@ function readout() {
   return {
     root,
     show(r) {
-      zText.textContent = `${fmt(r.w)} × ${signed(r.x)} + ${signed(r.b)} = ${fmt(r.z)}`;
-      aText.textContent = `${r.formula} = ${fmt(r.a)}`;
-      sText.textContent = `${r.slope_formula} = ${fmt(r.slope)}`;
+      setText(zText, `${fmt(r.w)} × ${signed(r.x)} + ${signed(r.b)} = ${fmt(r.z)}`);
+      setText(aText, `${r.formula} = ${fmt(r.a)}`);
+      setText(sText, `${r.slope_formula} = ${fmt(r.slope)}`);
     },
   };
 }

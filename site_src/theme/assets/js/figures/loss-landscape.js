@@ -4,7 +4,7 @@
 // rate, the regime); this file wires the controls and draws two views of it.
 import { legendEntry, numberControl, numberOr, sameOr } from "../lib/controls.js";
 import { loadData } from "../lib/data.js";
-import { button, h, stage, toggle } from "../lib/dom.js";
+import { button, h, setText, stage, toggle } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
 import { marksLayer } from "../lib/marks.js";
 import { fmt, steadyRange } from "../lib/numbers.js";
@@ -100,7 +100,6 @@ function logTable() {
   const body = h("tbody");
   const root = h("div", { class: "wtwm-landscape-log", tabindex: "0", role: "region", "aria-label": "Descent steps, newest first" },
     h("table", {}, h("thead", {}, h("tr", {}, ...["step", "w", "loss", "dL/dw"].map((t) => h("th", { scope: "col", text: t })))), body));
-  const set = (cell, text) => { if (cell.textContent !== text) cell.textContent = text; };
   return {
     root,
     // Rows are reused: only the cells whose text changed are touched.
@@ -111,10 +110,10 @@ function logTable() {
       for (let row = 0; row < count; row += 1) {
         const i = count - 1 - row;
         const cells = body.rows[row].cells;
-        set(cells[0], String(path.step[i]));
-        set(cells[1], fmt(path.w[i], 4));
-        set(cells[2], fmt(path.loss[i], 4));
-        set(cells[3], fmt(path.grad[i], 4));
+        setText(cells[0], String(path.step[i]));
+        setText(cells[1], fmt(path.w[i], 4));
+        setText(cells[2], fmt(path.loss[i], 4));
+        setText(cells[3], fmt(path.grad[i], 4));
       }
     },
   };
@@ -159,6 +158,7 @@ export const mount = figure(async (el, d) => {
       return callPythonMany("loss_landscape", "descend", requests.map((request) => ({ ...points, ...request })));
     },
     sweeps: Object.fromEntries([...NUMBERS, "steps"].map((name) => [name, inputs[name]])),
+    batch: 8, // a descent costs about 2 ms in Pyodide: keep a background call near 15 ms
     render,
     onStop: pause,
   });
@@ -170,10 +170,10 @@ export const mount = figure(async (el, d) => {
     h("div", { class: "wtwm-pair" }, sliceBox, surfaceBox), log.root, widget.buttons.root);
 
   function render(r, isCurrent) {
-    stepInfo.textContent = `step ${r.steps_taken} of at most ${maxSteps}`;
-    regime.textContent = `α = ${fmt(r.lr)} is ${fmt(r.ratio, 2)} × the critical rate ${fmt(r.critical_lr)} (= 2 / curvature ${fmt(r.curvature)}). ${r.regime.text}.`;
-    current.textContent = `Step ${r.steps_taken}: w = ${fmt(r.current.w, 4)}, loss = ${fmt(r.current.loss, 4)}, dL/dw = ${fmt(r.current.grad, 4)}.`;
-    event.textContent = r.event?.text ?? "";
+    setText(stepInfo, `step ${r.steps_taken} of at most ${maxSteps}`);
+    setText(regime, `α = ${fmt(r.lr)} is ${fmt(r.ratio, 2)} × the critical rate ${fmt(r.critical_lr)} (= 2 / curvature ${fmt(r.curvature)}). ${r.regime.text}.`);
+    setText(current, `Step ${r.steps_taken}: w = ${fmt(r.current.w, 4)}, loss = ${fmt(r.current.loss, 4)}, dL/dw = ${fmt(r.current.grad, 4)}.`);
+    setText(event, r.event?.text ?? "");
     event.dataset.kind = r.event?.name ?? "";
     log.show(r.path);
     stepButton.disabled = r.done || widget.failed();

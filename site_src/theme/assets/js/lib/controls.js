@@ -2,7 +2,7 @@
 // (typed input is checked and explained next to the field, never thrown), a
 // labelled <select>, the Python status line, and stable references that let a
 // paint skip Plotly. The update loop from inputs to Python to paint is lib/live.js.
-import { h } from "./dom.js";
+import { h, setText } from "./dom.js";
 import { fmt } from "./numbers.js";
 import { onPythonStatus } from "./python.js";
 
@@ -47,7 +47,7 @@ export function numberControl({ name, label, min, max, step, value, onChange, d 
   let current = value;
 
   function show(text = "", kind = "error") {
-    message.textContent = text;
+    setText(message, text);
     message.dataset.kind = text ? kind : "";
     field.setAttribute("aria-invalid", String(Boolean(text) && kind === "error"));
   }
@@ -55,7 +55,7 @@ export function numberControl({ name, label, min, max, step, value, onChange, d 
     current = next;
     slider.value = String(next);
     slider.setAttribute("aria-valuetext", `${label} ${fmt(next)}`);
-    if (!keepField) field.value = fmt(next, 4);
+    if (!keepField && field.value !== fmt(next, 4)) field.value = fmt(next, 4);
   }
   function accept(next, options) {
     set(next, options);

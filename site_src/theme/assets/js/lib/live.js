@@ -6,14 +6,15 @@
 // frame: however many inputs arrive, each frame paints at most one draw.
 //
 // Computing ahead: after each draw, the values the reader is about to reach
-// (the next steps either way along the control that just moved, at the pace it
-// moves) are computed in one background call and kept. An input that lands on
-// one is drawn in its own event handler, so the browser's next frame shows the
-// new slider position and the new plot together. Every result still comes from
-// the widget's Python; only when it is computed changes.
+// along the control that just moved are computed in one background call and
+// kept (see aheadValues). An input that lands on one is drawn in its own event
+// handler, so the browser's next frame shows the new slider position and the new
+// plot together. Every result still comes from the widget's Python; only when it
+// is computed changes.
 
-const AHEAD = 4; // steps computed ahead in each direction
-const KEPT = 400; // results kept (oldest forgotten first)
+const AHEAD = 4; // inputs computed ahead in the direction of motion
+const BATCH = 16; // values per background call: a newer input waits for at most one
+const KEPT = 1000; // results kept (oldest forgotten first)
 const MAX_PACE = 50; // slider steps per input, beyond which the reader is jumping
 
 const keyOf = (request) => JSON.stringify(request);
@@ -25,11 +26,27 @@ function snap(v, { min, max, step }) {
   return Number(Math.min(max, snapped).toFixed(decimals(step)));
 }
 
+// The values of a control the next inputs will land on, nearest first. A pointer
+// moves the value by whole pixels, so the pace (steps per input) jitters by one:
+// the k-th input ahead lands within k·(pace ± 1) steps. Also one input back, for a
+// reader who reverses.
+export function aheadValues(value, { pace, direction }, sweep) {
+  const offsets = [];
+  for (let k = 1; k <= AHEAD; k += 1) {
+    for (let j = k * Math.max(1, pace - 1); j <= k * (pace + 1); j += 1) offsets.push(direction * j);
+    if (k === 1) for (let j = 1; j <= pace + 1; j += 1) offsets.push(-direction * j);
+  }
+  const values = new Set(offsets.map((offset) => snap(value + offset * sweep.step, sweep)));
+  values.delete(value);
+  return [...values];
+}
+
 // compute(request) -> result; computeMany(requests) -> [{ok, result}], optional;
 // sweeps: {name: {min, max, step}} for the controls worth computing ahead;
+// batch: values per background call (fewer where each one costs more);
 // draw(result, request, inFrame); fail(error, request) gets compute's errors.
 // Returns update(state).
-export function liveUpdate({ compute, computeMany = null, sweeps = {}, draw, fail, d }) {
+export function liveUpdate({ compute, computeMany = null, sweeps = {}, batch = BATCH, draw, fail, d }) {
   let wanted = null; // {request, n}: the newest input not computed yet
   let running = false;
   let latest = null; // {request, result, n}: a result not drawn yet
@@ -40,7 +57,7 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, draw, fai
   let drawn = 0;
   const kept = new Map();
   let previous = null;
-  let motion = null; // {name, pace}: the control that moved last, and by how many steps
+  let motion = null; // {name, pace, direction}: the control that moved last, how far, which way
   let warming = false;
   let warmNext = null;
   d.add(() => {
@@ -102,8 +119,9 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, draw, fai
     const moved = previous ? Object.keys(sweeps).filter((name) => request[name] !== previous[name]) : [];
     if (moved.length === 1) {
       const [name] = moved;
-      const pace = Math.round(Math.abs(request[name] - previous[name]) / sweeps[name].step);
-      motion = pace >= 1 && pace <= MAX_PACE ? { name, pace } : null;
+      const delta = request[name] - previous[name];
+      const pace = Math.round(Math.abs(delta) / sweeps[name].step);
+      motion = pace >= 1 && pace <= MAX_PACE ? { name, pace, direction: Math.sign(delta) } : null;
     } else if (moved.length > 1) {
       motion = null;
     }
@@ -112,17 +130,11 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, draw, fai
 
   function ahead(request) {
     if (!motion) return [];
-    const { name, pace } = motion;
-    const sweep = sweeps[name];
-    const values = new Set();
-    for (let j = 1; j <= AHEAD; j += 1) {
-      for (const direction of [1, -1]) {
-        values.add(snap(request[name] + direction * j * pace * sweep.step, sweep));
-        if (pace > 1 && j <= 2) values.add(snap(request[name] + direction * j * sweep.step, sweep));
-      }
-    }
-    values.delete(request[name]);
-    return [...values].map((value) => ({ ...request, [name]: value })).filter((r) => !kept.has(keyOf(r)));
+    const { name } = motion;
+    return aheadValues(request[name], motion, sweeps[name])
+      .map((value) => ({ ...request, [name]: value }))
+      .filter((r) => !kept.has(keyOf(r)))
+      .slice(0, batch);
   }
 
   async function warm(request) {

@@ -8,6 +8,7 @@
 //
 // Each mark is plain data, so tests can read what is drawn: the element
 // carries data-mark (its kind) and data-x / data-y (data coordinates).
+import { setText } from "./dom.js";
 import { currentScheme, palette } from "./theme.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -26,6 +27,12 @@ function node(tag, attributes) {
   return el;
 }
 
+function writeChanged(el, attributes) {
+  for (const [key, value] of Object.entries(attributes)) {
+    if (el.getAttribute(key) !== String(value)) el.setAttribute(key, String(value));
+  }
+}
+
 // Turns el into the element that `wanted` describes ({tag, attributes, text}),
 // touching only what differs: moving a mark is a few attribute writes, and the
 // browser keeps its style and layout objects.
@@ -36,11 +43,9 @@ function reuse(el, wanted) {
     el?.replaceWith(fresh);
     return fresh;
   }
-  for (const [key, value] of Object.entries(wanted.attributes)) {
-    if (el.getAttribute(key) !== String(value)) el.setAttribute(key, String(value));
-  }
+  writeChanged(el, wanted.attributes);
   for (const { name } of [...el.attributes]) if (!(name in wanted.attributes)) el.removeAttribute(name);
-  if ((wanted.text ?? "") !== el.textContent) el.textContent = wanted.text ?? "";
+  setText(el, wanted.text ?? "");
   return el;
 }
 
@@ -102,10 +107,10 @@ export function marksLayer(plot, d) {
     const paper = gd.querySelector(".main-svg");
     if (!xa?.l2p || !ya?.l2p || !paper) return;
     if (layer.previousSibling !== paper) paper.after(layer); // below Plotly's hover layer
-    layer.setAttribute("width", full.width);
-    layer.setAttribute("height", full.height);
-    Object.entries({ x: xa._offset, y: ya._offset, width: xa._length, height: ya._length })
-      .forEach(([key, value]) => clipRect.setAttribute(key, value));
+    // Unchanged attributes are not written again: writing the clip path's would
+    // invalidate every mark it clips.
+    writeChanged(layer, { width: full.width, height: full.height });
+    writeChanged(clipRect, { x: xa._offset, y: ya._offset, width: xa._length, height: ya._length });
     const px = (v) => xa._offset + xa.l2p(xa.d2l(v));
     const py = (v) => ya._offset + ya.l2p(ya.d2l(v));
     const top = (fraction) => ya._offset + (1 - fraction) * ya._length;

@@ -6,15 +6,15 @@
 // (the drawn result matches the controls), data-live (Python computed it),
 // data-renders, and a `wtwm:drawn` event after every draw.
 import { pythonStatus } from "./controls.js";
-import { h, stateButtons } from "./dom.js";
+import { h, setText, stateButtons } from "./dom.js";
 import { liveUpdate } from "./live.js";
 import { PythonError, startPythonWhenNear } from "./python.js";
 
 // el: the figure; state: its starting values (mutated in place); keys: the state
 // keys a result must match; controls: {key: control} for the keys that have one;
-// compute / computeMany / sweeps: as in liveUpdate; render(result, current):
+// compute / computeMany / sweeps / batch: as in liveUpdate; render(result, current):
 // draws a result; onStop(): called before Reset, on Python errors and on fallback.
-export function liveWidget({ el, d, prefix, section, initial, state, keys, controls, compute, computeMany, sweeps, render, onStop = () => {} }) {
+export function liveWidget({ el, d, prefix, section, initial, state, keys, controls, compute, computeMany, sweeps, batch, render, onStop = () => {} }) {
   const { defaults } = initial;
   let shown = initial.result; // what the plot and readout show now
   let live = false; // true once Python has computed something on this page
@@ -28,7 +28,7 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
   });
   const matches = (values) => keys.every((key) => state[key] === values[key]);
   const update = liveUpdate({
-    d, compute, computeMany, sweeps,
+    d, compute, computeMany, sweeps, batch,
     draw: (result, request, inFrame) => {
       shown = result;
       live = true;
@@ -46,7 +46,7 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
     el.classList.toggle("wtwm-widget--pending", !current && !pythonReady); // dim while Python boots
     el.dataset.current = String(current);
     const said = live ? `Computed by ${shown.engine ?? "NumPy"} in your browser.` : "";
-    if (note.textContent !== said) note.textContent = said; // a live region: only news
+    setText(note, said); // a live region: only news
     el.dataset.live = String(live);
     el.dataset.renders = String(Number(el.dataset.renders ?? 0) + 1);
     el.dispatchEvent(new CustomEvent("wtwm:drawn", { detail: { inFrame } })); // for benchmarks
