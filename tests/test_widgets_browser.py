@@ -41,7 +41,7 @@ def open_widget(page, base_url, figure, query=""):
 
 def scheme_of_plot(page, figure):
     return page.evaluate(
-        "(sel) => document.querySelector(sel + ' .js-plotly-plot')._fullLayout.paper_bgcolor",
+        "(sel) => document.querySelector(sel + ' .js-plotly-plot:not(.wtwm-plot--standby)')._fullLayout.paper_bgcolor",
         figure,
     )
 
@@ -61,7 +61,7 @@ def plot_marks(page, figure, index=0, kind="dot"):
     """The data coordinates of the marks of one kind drawn over plot `index` (the
     marks that move on every input: points, tangents, paths; lib/marks.js)."""
     return page.evaluate(
-        "([sel, i, kind]) => [...document.querySelectorAll(sel + ' .js-plotly-plot')[i]"
+        "([sel, i, kind]) => [...document.querySelectorAll(sel + ' .js-plotly-plot:not(.wtwm-plot--standby)')[i]"
         ".querySelectorAll(`.wtwm-marks [data-mark=${kind}]`)]"
         ".map((m) => [m.dataset.x.split(' ').map(Number), m.dataset.y.split(' ').map(Number)])",
         [figure, index, kind],
@@ -104,7 +104,7 @@ def test_layer_widget_runs_numpy_in_light_and_dark(new_page, base_url, scheme):
         toggle_scheme(page, "dark")
         for figure in (LAYER, LANDSCAPE):
             page.wait_for_function(
-                "([sel, bg]) => document.querySelector(sel + ' .js-plotly-plot')"
+                "([sel, bg]) => document.querySelector(sel + ' .js-plotly-plot:not(.wtwm-plot--standby)')"
                 "._fullLayout.paper_bgcolor === bg",
                 arg=[figure, DARK_BACKGROUND],
             )
@@ -127,6 +127,32 @@ def test_layer_widget_follows_slider_and_typed_input(page, base_url):
     assert "1 if z > 0, else 0 = 0" in readout  # the slope backprop multiplies by
     page.wait_for_url("**layer.activation=relu**")  # written a moment after the last change
     assert "layer.w=3" in page.url
+    assert_clean(page)
+
+
+def test_layer_activation_switch_shows_a_plot_of_its_own(page, base_url):
+    """Each activation gets a plot of its own once Python has computed it ahead; a
+    switch shows that plot (one plot visible, the curve and point of the new
+    activation), also on the way back."""
+    widget = open_widget(page, base_url, LAYER)
+    names = [a["name"] for a in layer_forward.initial_state()["activations"]]
+    page.wait_for_function(  # the first plot, and one per activation built while idle
+        "([sel, n]) => document.querySelectorAll(sel + ' .js-plotly-plot').length === n",
+        arg=[LAYER, len(names) + 1], timeout=BOOT_MS,
+    )  # fmt: skip
+    visible = (
+        "(sel) => [...document.querySelectorAll(sel + ' .js-plotly-plot')]"
+        ".filter((gd) => getComputedStyle(gd).visibility === 'visible')"
+        ".map((gd) => ({ name: gd.data[0].name, y: gd.data[0].y }))"
+    )
+    select = widget.get_by_label("activation f")
+    for name in ["relu", "sigmoid", "tanh", "relu"]:
+        drawn_after(page, LAYER, lambda n=name: select.select_option(n))
+        expected = layer_forward.forward(1.0, 1.5, -0.5, name)
+        (shown,) = page.evaluate(visible, LAYER)
+        assert shown["name"] == f"f(z) = {expected['formula']}"
+        assert shown["y"] == pytest.approx(expected["curve"]["a"].tolist())
+        assert layer_point(page) == pytest.approx((expected["z"], expected["a"]))
     assert_clean(page)
 
 
@@ -200,7 +226,7 @@ def test_landscape_steps_plays_and_detects_divergence(page, base_url):
     assert play.get_attribute("aria-pressed") == "false" and step.is_disabled()
     for index in (0, 1):  # both views drawn, finite numbers only (JSON has no NaN)
         drawn = page.evaluate(
-            "([sel, i]) => { const gd = document.querySelectorAll(sel + ' .js-plotly-plot')[i];"
+            "([sel, i]) => { const gd = document.querySelectorAll(sel + ' .js-plotly-plot:not(.wtwm-plot--standby)')[i];"
             " return JSON.stringify({data: gd.data.map((t) => [t.x, t.y]),"
             " marks: [...gd.querySelectorAll('.wtwm-marks [data-x]')].map((m) => [m.dataset.x, m.dataset.y])}); }",
             [LANDSCAPE, index],
@@ -295,7 +321,7 @@ def test_without_pyodide_the_widgets_say_so_and_the_page_works(browser, server, 
         assert page.locator("[data-figure] .wtwm-error:not(.wtwm-python-status)").count() == 0
         toggle_scheme(page, "dark")
         page.wait_for_function(
-            "([sel, bg]) => document.querySelector(sel + ' .js-plotly-plot')"
+            "([sel, bg]) => document.querySelector(sel + ' .js-plotly-plot:not(.wtwm-plot--standby)')"
             "._fullLayout.paper_bgcolor === bg",
             arg=[LAYER, DARK_BACKGROUND],
         )

@@ -72,6 +72,64 @@ function readout() {
   };
 }
 
+// One plot per activation, each built while the page is idle once Python has
+// computed that activation for the current inputs (the widget computes the other
+// options ahead). Switching activation then shows a plot that is already drawn:
+// asking Plotly to re-plot new axes and a new legend takes 12-25 ms (measured).
+// Until an activation has a plot of its own, the first plot draws it.
+function plotViews(stack, d, names, peek) {
+  const own = new Map(); // activation -> view, or null while it is being built
+  const latest = {}; // activation -> the newest result drawn or built for it
+  let first = null;
+  let visible = null;
+  let building = false;
+  const newBox = () => h("div", { class: "wtwm-plot wtwm-layer-plot", role: "img" });
+  async function build(box, describe) {
+    const memo = {};
+    const plot = await themedPlot(box, (p) => spec(describe(), p, memo), d);
+    return { box, plot, marks: marksLayer(plot, d) };
+  }
+  function buildNext() {
+    const name = names.find((a) => !own.has(a) && peek({ activation: a }));
+    if (building || !name || !first) return;
+    building = true;
+    own.set(name, null);
+    latest[name] ??= peek({ activation: name });
+    const idle = window.requestIdleCallback ?? ((run) => setTimeout(run, 200));
+    idle(async () => {
+      const box = newBox();
+      box.classList.add("wtwm-plot--standby");
+      stack.append(box);
+      own.set(name, await build(box, () => latest[name]));
+      building = false;
+      buildNext();
+    });
+  }
+  return {
+    async start(shown) {
+      const box = newBox();
+      stack.append(box);
+      first = await build(box, shown);
+      visible = first;
+      return first;
+    },
+    draw(r) {
+      if (!first) return; // a result before the first plot exists: it draws from widget.shown()
+      latest[r.activation] = r;
+      const view = own.get(r.activation) ?? first;
+      view.plot.redraw();
+      view.marks.draw((p) => marks(r, p));
+      view.box.setAttribute("aria-label", `Plot of ${r.label}: the point (z, a) = (${fmt(r.z)}, ${fmt(r.a)}) and the tangent there, slope ${fmt(r.slope)}.`);
+      if (view !== visible) {
+        visible.box.classList.add("wtwm-plot--standby");
+        view.box.classList.remove("wtwm-plot--standby");
+        visible = view;
+      }
+      buildNext();
+    },
+  };
+}
+
 export const mount = figure(async (el, d) => {
   const initial = JSON.parse(el.querySelector(".wtwm-initial-state").dataset.state);
   const state = stateFromUrl(initial);
@@ -84,27 +142,22 @@ export const mount = figure(async (el, d) => {
   });
   const host = stage(el);
   const out = readout();
-  const plotBox = h("div", { class: "wtwm-plot wtwm-layer-plot", role: "img" });
-  const memo = {};
-  let plot = null;
-  let pointAndTangent = null;
+  const stack = h("div", { class: "wtwm-layer-plots" });
   const widget = liveWidget({
     el, d, prefix: PREFIX, section: "layer-widget", initial, state, keys: [...NUMBERS, "activation"], controls,
     compute: (request) => callPython("layer_forward", "forward", request),
     computeMany: (requests) => callPythonMany("layer_forward", "forward", requests),
     sweeps: Object.fromEntries(NUMBERS.map((name) => [name, initial.inputs[name]])),
+    choices: { activation: initial.activations.map((a) => a.name) },
     render: (r) => {
       out.show(r);
-      if (!plot) return; // a result before the plot exists: it draws from widget.shown()
-      plot.redraw();
-      pointAndTangent.draw((p) => marks(r, p));
-      plotBox.setAttribute("aria-label", `Plot of ${r.label}: the point (z, a) = (${fmt(r.z)}, ${fmt(r.a)}) and the tangent there, slope ${fmt(r.slope)}.`);
+      views.draw(r);
     },
   });
+  const views = plotViews(stack, d, initial.activations.map((a) => a.name), widget.peek);
   const statusSlot = h("div");
   host.append(statusSlot, h("div", { class: "wtwm-controls wtwm-widget-controls" }, ...Object.values(controls).map((c) => c.root)),
-    out.root, widget.note, plotBox, widget.buttons.root);
-  plot = await themedPlot(plotBox, (p) => spec(widget.shown(), p, memo), d);
-  pointAndTangent = marksLayer(plot, d);
+    out.root, widget.note, stack, widget.buttons.root);
+  await views.start(widget.shown);
   widget.start(statusSlot);
 });

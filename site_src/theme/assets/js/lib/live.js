@@ -43,10 +43,12 @@ export function aheadValues(value, { pace, direction }, sweep) {
 
 // compute(request) -> result; computeMany(requests) -> [{ok, result}], optional;
 // sweeps: {name: {min, max, step}} for the controls worth computing ahead;
+// choices: {name: [values]} for a control with a few options (a <select>): its
+// other options are computed ahead too, once the sliders' next values are;
 // batch: values per background call (fewer where each one costs more);
 // draw(result, request, inFrame); fail(error, request) gets compute's errors.
-// Returns update(state).
-export function liveUpdate({ compute, computeMany = null, sweeps = {}, batch = BATCH, draw, fail, d }) {
+// Returns update(state); update.peek(state) is the result kept for state, if any.
+export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices = {}, batch = BATCH, draw, fail, d }) {
   let wanted = null; // {request, n}: the newest input not computed yet
   let running = false;
   let latest = null; // {request, result, n}: a result not drawn yet
@@ -129,12 +131,10 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, batch = B
   }
 
   function ahead(request) {
-    if (!motion) return [];
-    const { name } = motion;
-    return aheadValues(request[name], motion, sweeps[name])
-      .map((value) => ({ ...request, [name]: value }))
-      .filter((r) => !kept.has(keyOf(r)))
-      .slice(0, batch);
+    const along = motion ? aheadValues(request[motion.name], motion, sweeps[motion.name]).map((value) => ({ ...request, [motion.name]: value })) : [];
+    const options = Object.entries(choices).flatMap(([name, values]) =>
+      values.filter((value) => value !== request[name]).map((value) => ({ ...request, [name]: value })));
+    return [...along, ...options].filter((r) => !kept.has(keyOf(r))).slice(0, batch);
   }
 
   async function warm(request) {
@@ -161,7 +161,7 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, batch = B
     }
   }
 
-  return (state) => {
+  const update = (state) => {
     const request = { ...state };
     const n = ++inputs;
     track(request);
@@ -174,4 +174,6 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, batch = B
     wanted = { request, n };
     if (!running) run();
   };
+  update.peek = (state) => kept.get(keyOf({ ...state })); // a result computed ahead, or undefined
+  return update;
 }
