@@ -111,6 +111,8 @@ def test_js_steady_range_moves_axes_only_when_the_data_leaves_them():
     assert first == inside == [-2, 12]  # room on both sides, kept while the data fits
     assert outside == [-4, 24]  # the data left the range: a new one around it
     assert shrunk == [0, 1.2]  # far smaller data gets a range of its own
+    grown = run_js("numbers.steadyRange([-2, 12], [0, 20], { grow: 0.5 })")
+    assert grown == [-10, 30]  # outgrown: more room, for data that keeps growing
 
 
 def test_js_computes_ahead_where_the_next_inputs_land():

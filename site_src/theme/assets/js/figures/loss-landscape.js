@@ -57,8 +57,8 @@ function sliceSpec(r, p, memo) {
   memo.loss = sameOr(memo.loss, r.curve.loss);
   // Python's view holds every iterate; the axes keep a little room around it, so
   // nudging b or α moves the parabola and the path, not the axes.
-  memo.wRange = steadyRange(memo.wRange, r.view.w);
-  memo.lossRange = steadyRange(memo.lossRange, r.view.loss, { keepLow: true });
+  memo.wRange = steadyRange(memo.wRange, r.view.w, { grow: 0.5 });
+  memo.lossRange = steadyRange(memo.lossRange, r.view.loss, { grow: 0.5, keepLow: true });
   const tangent = { color: p.accent, width: 3, dash: "dash" };
   return {
     data: [

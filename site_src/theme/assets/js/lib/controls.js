@@ -2,7 +2,7 @@
 // (typed input is checked and explained next to the field, never thrown), a
 // labelled <select>, the Python status line, and stable references that let a
 // paint skip Plotly. The update loop from inputs to Python to paint is lib/live.js.
-import { h, setText } from "./dom.js";
+import { h, setAttr, setText } from "./dom.js";
 import { fmt } from "./numbers.js";
 import { onPythonStatus } from "./python.js";
 
@@ -48,13 +48,13 @@ export function numberControl({ name, label, min, max, step, value, onChange, d 
 
   function show(text = "", kind = "error") {
     setText(message, text);
-    message.dataset.kind = text ? kind : "";
-    field.setAttribute("aria-invalid", String(Boolean(text) && kind === "error"));
+    setAttr(message, "data-kind", text ? kind : "");
+    setAttr(field, "aria-invalid", Boolean(text) && kind === "error");
   }
   function set(next, { keepField = false } = {}) {
     current = next;
-    slider.value = String(next);
-    slider.setAttribute("aria-valuetext", `${label} ${fmt(next)}`);
+    if (slider.value !== String(next)) slider.value = String(next);
+    setAttr(slider, "aria-valuetext", `${label} ${fmt(next)}`);
     if (!keepField && field.value !== fmt(next, 4)) field.value = fmt(next, 4);
   }
   function accept(next, options) {

@@ -14,6 +14,12 @@ export function setText(el, text) {
   }
 }
 
+// Sets an attribute only when its value changes (a write, even of the same value,
+// makes the browser re-check styles and accessibility).
+export function setAttr(el, name, value) {
+  if (el.getAttribute(name) !== String(value)) el.setAttribute(name, String(value));
+}
+
 export function h(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attributes)) {

@@ -62,9 +62,11 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices =
   let motion = null; // {name, pace, direction}: the control that moved last, how far, which way
   let warming = false;
   let warmNext = null;
+  let warmTimer = 0;
   d.add(() => {
     stopped = true;
     cancelAnimationFrame(frame);
+    clearTimeout(warmTimer);
   });
 
   function keep(request, result) {
@@ -85,7 +87,16 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices =
     drewThisFrame = true;
     if (!frame) frame = requestAnimationFrame(nextFrame);
     draw(result, request, inFrame);
-    warm(request);
+    // Asked for in a task of its own, so the frame that shows this draw does not
+    // wait for the requests to be built and posted.
+    warmNext = request;
+    warmTimer ||= setTimeout(() => {
+      warmTimer = 0;
+      if (warming || !warmNext) return; // the running call takes warmNext when done
+      const next = warmNext;
+      warmNext = null;
+      warm(next);
+    });
   }
   function nextFrame() {
     frame = 0;

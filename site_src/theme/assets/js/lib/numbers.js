@@ -42,11 +42,14 @@ export function padded([lo, hi], fraction = 0.08) {
 
 // An axis range that stays put while the wanted one fits well inside it, so a
 // small change moves the data, not the axes (and the drawn plot can be updated
-// in place). When it must change, it leaves `margin` of room on each side
-// (lower end kept where `keepLow`, e.g. a loss axis from 0).
-export function steadyRange(current, wanted, { margin = 0.2, keepLow = false } = {}) {
+// in place). When it must change, it leaves `margin` of room on each side, or
+// `grow` when the data has outgrown it (data that keeps growing, such as a
+// diverging descent, then re-plots the axes less often); the lower end is kept
+// where `keepLow`, e.g. a loss axis from 0.
+export function steadyRange(current, wanted, { margin = 0.2, grow = margin, keepLow = false } = {}) {
   const [lo, hi] = wanted;
   if (current && lo >= current[0] && hi <= current[1] && hi - lo >= 0.5 * (current[1] - current[0])) return current;
-  const pad = (hi - lo || 1) * margin;
+  const outgrown = current && (lo < current[0] || hi > current[1]);
+  const pad = (hi - lo || 1) * (outgrown ? grow : margin);
   return [keepLow ? lo : lo - pad, hi + pad];
 }
