@@ -41,6 +41,10 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
     },
   });
 
+  // Python boots in its worker while Plotly loads and the plots are built (the
+  // widget mounts once the reader is near it).
+  d.add(startPythonWhenNear(el));
+
   function show(current = true, inFrame = false) {
     render(shown, current);
     el.classList.toggle("wtwm-widget--pending", !current && !pythonReady); // dim while Python boots
@@ -74,7 +78,7 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
   }
 
   // Once the widget's elements are on the page: draw the starting state, follow
-  // Python's status, start it when the reader nears, compute a deep link's state.
+  // Python's status, compute a deep link's state.
   function start(statusSlot) {
     show(matches(defaults));
     statusSlot.replaceWith(pythonStatus(d, (python) => {
@@ -82,7 +86,6 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
       if (python === "ready" && !live) update(state); // show that NumPy computes here
       if (python === "failed") fallBack();
     }));
-    d.add(startPythonWhenNear(el));
     if (!matches(defaults)) update(state); // a deep link: compute as soon as Python is up
   }
 
