@@ -158,6 +158,20 @@ export async function themedPlot(container, spec, d) {
   return plot;
 }
 
+// The pixel positions of a trace's points (and its line's path), kept for each
+// data array while the axes stay put: going back to a state shown before (an
+// epoch, a knob setting) reuses them instead of transforming every point again.
+const pixelCache = new WeakMap(); // ys -> {xs, axes, pixels, path}
+function tracePixels(xa, ya, xs, ys, toPixel) {
+  const axes = `${xa.type} ${xa.range} ${xa._length} ${ya.type} ${ya.range} ${ya._length}`;
+  const cached = pixelCache.get(ys);
+  if (cached?.xs === xs && cached.axes === axes) return cached;
+  const pixels = xs.map((x, j) => [toPixel(xa, x), toPixel(ya, ys[j])]);
+  const entry = { xs, axes, pixels, path: `M${pixels.map((p) => p.join(",")).join("L")}` };
+  pixelCache.set(ys, entry);
+  return entry;
+}
+
 // Moves scatter traces (lines and/or markers) and vertical bar traces, one x/y
 // subplot, to new data by rewriting their SVG with Plotly's own axis transforms.
 // Returns false when the plot is not in a state it understands; the caller then
@@ -189,10 +203,10 @@ function moveDrawnTraces(gd, data, traces) {
     const points = group.querySelectorAll("path.point");
     if (points.length && points.length !== xs.length) return false;
     if (!line && !points.length && xs.length) return false; // hidden or not drawn yet
-    const pixels = xs.map((x, j) => [toPixel(xa, x), toPixel(ya, ys[j])]);
+    const { pixels, path } = tracePixels(xa, ya, xs, ys, toPixel);
     if (pixels.some(([px, py]) => px === "NaN" || py === "NaN")) return false;
     moves.push(() => {
-      line?.setAttribute("d", `M${pixels.map((p) => p.join(",")).join("L")}`);
+      line?.setAttribute("d", path);
       points.forEach((point, j) => point.setAttribute("transform", `translate(${pixels[j].join(",")})`));
     });
   }
