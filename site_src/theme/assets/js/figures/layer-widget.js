@@ -106,6 +106,7 @@ function plotViews(stack, d, names, peek) {
     });
   }
   return {
+    buildNext,
     async start(shown) {
       const box = newBox();
       stack.append(box);
@@ -149,6 +150,7 @@ export const mount = figure(async (el, d) => {
     computeMany: (requests) => callPythonMany("layer_forward", "forward", requests),
     sweeps: Object.fromEntries(NUMBERS.map((name) => [name, initial.inputs[name]])),
     choices: { activation: initial.activations.map((a) => a.name) },
+    computedAhead: () => views.buildNext(),
     render: (r) => {
       out.show(r);
       views.draw(r);

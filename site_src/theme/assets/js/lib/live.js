@@ -46,9 +46,10 @@ export function aheadValues(value, { pace, direction }, sweep) {
 // choices: {name: [values]} for a control with a few options (a <select>): its
 // other options are computed ahead too, once the sliders' next values are;
 // batch: values per background call (fewer where each one costs more);
+// computedAhead(): called when results computed ahead have been kept;
 // draw(result, request, inFrame); fail(error, request) gets compute's errors.
 // Returns update(state); update.peek(state) is the result kept for state, if any.
-export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices = {}, batch = BATCH, draw, fail, d }) {
+export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices = {}, batch = BATCH, computedAhead = () => {}, draw, fail, d }) {
   let wanted = null; // {request, n}: the newest input not computed yet
   let running = false;
   let latest = null; // {request, result, n}: a result not drawn yet
@@ -160,6 +161,7 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices =
     try {
       const replies = await computeMany(requests);
       replies.forEach((reply, i) => reply.ok && keep(requests[i], reply.result));
+      if (!stopped) computedAhead();
     } catch {
       // computing ahead is only a head start: the input itself will ask again
     } finally {

@@ -12,9 +12,9 @@ import { PythonError, startPythonWhenNear } from "./python.js";
 
 // el: the figure; state: its starting values (mutated in place); keys: the state
 // keys a result must match; controls: {key: control} for the keys that have one;
-// compute / computeMany / sweeps / choices / batch: as in liveUpdate; render(result, current):
+// compute / computeMany / sweeps / choices / batch / computedAhead: as in liveUpdate; render(result, current):
 // draws a result; onStop(): called before Reset, on Python errors and on fallback.
-export function liveWidget({ el, d, prefix, section, initial, state, keys, controls, compute, computeMany, sweeps, choices, batch, render, onStop = () => {} }) {
+export function liveWidget({ el, d, prefix, section, initial, state, keys, controls, compute, computeMany, sweeps, choices, batch, computedAhead, render, onStop = () => {} }) {
   const { defaults } = initial;
   let shown = initial.result; // what the plot and readout show now
   let live = false; // true once Python has computed something on this page
@@ -28,7 +28,7 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
   });
   const matches = (values) => keys.every((key) => state[key] === values[key]);
   const update = liveUpdate({
-    d, compute, computeMany, sweeps, choices, batch,
+    d, compute, computeMany, sweeps, choices, batch, computedAhead,
     draw: (result, request, inFrame) => {
       shown = result;
       live = true;
