@@ -5,7 +5,8 @@
 - cold: a fresh browser context (empty cache) opens the chapter at the widget's
   section; time from navigation start to the widget's first drawn Python result;
 - input to paint, three ways of moving a control:
-  - keyboard: real key presses on the focused slider, paced like key auto-repeat;
+  - keyboard: real key presses on the focused slider, paced like key auto-repeat,
+    and "keyboard taps": the same key tapped 100 ms apart;
   - drag: a real pointer sweeping the slider's track, paced like a 60 Hz pointer;
   - jump: the value set far from the last one (`input` dispatched) each time, so
     nothing computed ahead can be used: the full Python round trip every time;
@@ -33,7 +34,8 @@ from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
 
 WIDGETS = {"layer": ("#fig-layer-widget", "layer-widget"), "landscape": ("#fig-loss-landscape", "loss-landscape")}  # fmt: skip
 SLIDERS = [("layer", "w"), ("layer", "activation"), ("landscape", "lr"), ("landscape", "b")]
-KEY_REPEAT_MS = 33
+KEY_REPEAT_MS = 33  # a held arrow key
+KEY_TAP_MS = 100  # an arrow key tapped step by step
 POINTER_MS = 16
 # Records, for every input event in the figure, the time until the end of the
 # frame that renders the next draw.
@@ -190,6 +192,12 @@ def measure(base_url: str, runs: int, samples: int, cpu_throttle: float = 1) -> 
             page.wait_for_timeout(500)
             keyboard = page.evaluate("window.__latencies.splice(0)")
             results["input_to_paint"][f"{name}.{control}.keyboard"] = summary(keyboard)
+            for key in ["ArrowRight"] * (samples // 4) + ["ArrowLeft"] * (samples // 4):
+                page.keyboard.press(key)
+                page.wait_for_timeout(KEY_TAP_MS)
+            page.wait_for_timeout(500)
+            taps = page.evaluate("window.__latencies.splice(0)")
+            results["input_to_paint"][f"{name}.{control}.keyboard taps"] = summary(taps)
             box = slider.bounding_box()
             y = box["y"] + box["height"] / 2
             page.mouse.move(box["x"] + 4, y)
