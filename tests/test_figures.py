@@ -80,6 +80,7 @@ def run_js(body: str):
         f'import * as plot from "{(JS / "lib" / "plot.js").as_uri()}";\n'
         f'import * as numbers from "{(JS / "lib" / "numbers.js").as_uri()}";\n'
         f'import * as live from "{(JS / "lib" / "live.js").as_uri()}";\n'
+        f'import * as figure from "{(JS / "lib" / "figure.js").as_uri()}";\n'
         f'import * as knobs from "{(JS / "figures" / "knobs.js").as_uri()}";\n'
         f'import * as trajectories from "{(JS / "figures" / "trajectories.js").as_uri()}";\n'
     )
@@ -132,6 +133,17 @@ def test_js_computes_ahead_where_the_next_inputs_land():
     assert sorted(v for v in drag if v < 0) == [-0.04, -0.03, -0.02, -0.01]
     assert sorted(back) == sorted(-v for v in drag)
     assert max(at_end) == 3 and 2.98 not in at_end  # clamped to the range, never the value itself
+
+
+def test_js_cleanup_also_undoes_what_registers_after_it():
+    """A plot built while idle can finish after the reader left (instant navigation):
+    its cleanup must run at once instead of waiting for a cleanup that never comes."""
+    log, done = run_js(
+        "(() => { const d = figure.disposer(); const log = [];"
+        " d.add(() => log.push('mounted')); d.run(); d.add(() => log.push('late'));"
+        " return [log, d.done]; })()"
+    )
+    assert log == ["mounted", "late"] and done is True
 
 
 def test_js_python_floats_and_code_panel_compile():

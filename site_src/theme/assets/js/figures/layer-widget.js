@@ -97,6 +97,7 @@ function plotViews(stack, d, names, peek) {
     latest[name] ??= peek({ activation: name });
     const idle = window.requestIdleCallback ?? ((run) => setTimeout(run, 200));
     idle(async () => {
+      if (d.done) return; // the reader has left the page
       const box = newBox();
       box.classList.add("wtwm-plot--standby");
       stack.append(box);

@@ -3,15 +3,26 @@
 // navigation), and painting at most once per animation frame.
 
 // Collects everything a mount sets up, so one cleanup call undoes all of it.
+// Work that finishes after the cleanup (a plot built while idle, say) is undone
+// as soon as it registers, and `done` tells it not to start.
 export function disposer() {
   const tasks = [];
+  let done = false;
   return {
-    add(task) { tasks.push(task); },
+    get done() { return done; },
+    add(task) {
+      if (done) task();
+      else tasks.push(task);
+    },
     on(target, type, handler, options) {
+      if (done) return;
       target.addEventListener(type, handler, options);
       tasks.push(() => target.removeEventListener(type, handler, options));
     },
-    run() { while (tasks.length) tasks.pop()(); },
+    run() {
+      done = true;
+      while (tasks.length) tasks.pop()();
+    },
   };
 }
 
