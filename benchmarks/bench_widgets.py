@@ -28,14 +28,13 @@ import json
 import os
 import statistics
 
+from benchmarks.bench_hero import KEY_REPEAT_MS, KEY_TAP_MS, key_presses
 from benchmarks.serve import built_and_served
 from benchmarks.throttle import throttle
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
 
 WIDGETS = {"layer": ("#fig-layer-widget", "layer-widget"), "landscape": ("#fig-loss-landscape", "loss-landscape")}  # fmt: skip
 SLIDERS = [("layer", "w"), ("layer", "activation"), ("landscape", "lr"), ("landscape", "b")]
-KEY_REPEAT_MS = 33  # a held arrow key
-KEY_TAP_MS = 100  # an arrow key tapped step by step
 POINTER_MS = 16
 # Records, for every input event in the figure, the time until the end of the
 # frame that renders the next draw.
@@ -186,18 +185,13 @@ def measure(base_url: str, runs: int, samples: int, cpu_throttle: float = 1) -> 
             )  # clear of the sticky header
             page.wait_for_timeout(300)
             slider.focus()
-            for key in ["ArrowRight"] * (samples // 2) + ["ArrowLeft"] * (samples // 2):
-                page.keyboard.press(key)
-                page.wait_for_timeout(KEY_REPEAT_MS)
-            page.wait_for_timeout(500)
-            keyboard = page.evaluate("window.__latencies.splice(0)")
-            results["input_to_paint"][f"{name}.{control}.keyboard"] = summary(keyboard)
-            for key in ["ArrowRight"] * (samples // 4) + ["ArrowLeft"] * (samples // 4):
-                page.keyboard.press(key)
-                page.wait_for_timeout(KEY_TAP_MS)
-            page.wait_for_timeout(500)
-            taps = page.evaluate("window.__latencies.splice(0)")
-            results["input_to_paint"][f"{name}.{control}.keyboard taps"] = summary(taps)
+            for kind, presses, pause_ms in [("keyboard", samples // 2, KEY_REPEAT_MS),
+                                            ("keyboard taps", samples // 4, KEY_TAP_MS)]:  # fmt: skip
+                key_presses(page, "ArrowRight", presses, pause_ms)
+                key_presses(page, "ArrowLeft", presses, pause_ms)
+                page.wait_for_timeout(500)
+                latencies = page.evaluate("window.__latencies.splice(0)")
+                results["input_to_paint"][f"{name}.{control}.{kind}"] = summary(latencies)
             box = slider.bounding_box()
             y = box["y"] + box["height"] / 2
             page.mouse.move(box["x"] + 4, y)

@@ -158,15 +158,16 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices =
     const requests = ahead(request);
     if (!requests.length) return;
     warming = true;
+    let replies = [];
     try {
-      const replies = await computeMany(requests);
-      replies.forEach((reply, i) => reply.ok && keep(requests[i], reply.result));
-      if (!stopped) computedAhead();
+      replies = await computeMany(requests);
     } catch {
       // computing ahead is only a head start: the input itself will ask again
     } finally {
       warming = false;
     }
+    replies.forEach((reply, i) => reply.ok && keep(requests[i], reply.result));
+    if (replies.length && !stopped) computedAhead();
     if (warmNext && !stopped) {
       const next = warmNext;
       warmNext = null;
