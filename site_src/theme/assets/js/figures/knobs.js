@@ -69,8 +69,22 @@ export function codeFor(knobs, config) {
   return lines.join("\n");
 }
 
-function fitSpec(data, run, base, p) {
+const lastNorms = (r) => r.weight_norms.layers.at(-1);
+
+// The axes are the same for every setting (the plots move in place when a knob
+// changes), so their ranges are worked out once.
+function scales(data) {
   const points = data.val ? [data.train, data.val] : [data.train];
+  return {
+    fitX: padded(extent(data.grid.x), 0.02),
+    fitY: padded(extent(...points.map((set) => set.y), data.grid.y_true), 0.15),
+    loss: extent(...data.runs.flatMap((r) => [r.train_loss, r.val_loss])),
+    lastEpoch: Math.max(...data.runs.map((r) => r.epoch.at(-1))),
+    normTop: extent(...data.runs.map(lastNorms))[1],
+  };
+}
+
+function fitSpec(data, run, base, p, scale) {
   return {
     data: [
       { type: "scatter", mode: "lines", name: "true function", x: data.grid.x, y: data.grid.y_true, line: { color: p.truth, width: 1.5, dash: "dash" }, hoverinfo: "skip" },
@@ -81,17 +95,17 @@ function fitSpec(data, run, base, p) {
       { type: "scatter", mode: "lines", name: "this run", visible: Boolean(run), x: data.grid.x, y: run?.y_hat ?? [], line: { color: p.prediction, width: 3 }, hoverinfo: "skip" },
     ],
     layout: {
-      xaxis: axis.linear("x", padded(extent(data.grid.x), 0.02)),
-      yaxis: axis.linear("y", padded(extent(...points.map((set) => set.y), data.grid.y_true), 0.15)),
+      xaxis: axis.linear("x", scale.fitX),
+      yaxis: axis.linear("y", scale.fitY),
       legend: legendColumns(2), margin: { t: 64 },
     },
   };
 }
 
-function curvesSpec(data, run, base, p) {
+function curvesSpec(data, run, base, p, scale) {
   const line = (r, key, color, dash, width, name) => ({ type: "scatter", mode: "lines", name, visible: Boolean(r), x: r?.epoch ?? [], y: r?.[key] ?? [],
     line: { color, dash, width }, hovertemplate: `${name}: %{y:.3g}, epoch %{x}<extra></extra>` });
-  const [lo, hi] = extent(...data.runs.flatMap((r) => [r.train_loss, r.val_loss]));
+  const [lo, hi] = scale.loss;
   return {
     data: [
       line(base, "train_loss", p.muted, "dot", 1.5, "train, baseline"),
@@ -100,7 +114,7 @@ function curvesSpec(data, run, base, p) {
       line(run, "val_loss", p.val, "dash", 2.5, "validation, this run"),
     ],
     layout: {
-      xaxis: axis.epoch(Math.max(...data.runs.map((r) => r.epoch.at(-1)))),
+      xaxis: axis.epoch(scale.lastEpoch),
       yaxis: axis.log("MSE loss (log)", [lo / 1.6, hi * 1.6]),
       legend: topLegend, margin: { t: 64 }, hovermode: "x",
     },
@@ -117,11 +131,8 @@ function stopMarks(run, p) {
   ];
 }
 
-const lastNorms = (r) => r.weight_norms.layers.at(-1);
-
-function normsSpec(data, run, base, p) {
+function normsSpec(data, run, base, p, scale) {
   const names = lastNorms(base).map((_, i, all) => (i === all.length - 1 ? "out" : `W${i + 1}`));
-  const [, top] = extent(...data.runs.map(lastNorms)); // one scale for every setting
   return {
     data: [
       { type: "bar", name: "baseline", x: names, y: lastNorms(base), marker: { color: "rgba(0,0,0,0)", line: { color: p.muted, width: 2 } } },
@@ -129,7 +140,7 @@ function normsSpec(data, run, base, p) {
     ],
     layout: {
       barmode: "group", xaxis: { title: { text: "layer (input to output)" }, fixedrange: true },
-      yaxis: axis.linear("‖W‖ (Frobenius)", [0, top * 1.05]),
+      yaxis: axis.linear("‖W‖ (Frobenius)", [0, scale.normTop * 1.05]),
       legend: topLegend, margin: { t: 40 }, hovermode: "x",
     },
   };
@@ -218,8 +229,9 @@ export const mount = figure(async (el, d) => {
   );
 
   const specs = [fitSpec, curvesSpec, normsSpec];
+  const scale = scales(data);
   const drawn = [];
-  for (const [i, box] of plots.entries()) drawn.push(await themedPlot(box, (p) => specs[i](data, run, base, p), d));
+  for (const [i, box] of plots.entries()) drawn.push(await themedPlot(box, (p) => specs[i](data, run, base, p, scale), d));
   const stopLine = marksLayer(drawn[1], d);
   stopLine.draw((p) => stopMarks(run, p));
 
@@ -239,9 +251,12 @@ export const mount = figure(async (el, d) => {
   function set(next) {
     knobs = { ...knobs, ...next };
     run = findRun(data, knobs);
-    stopping.checked = knobs.early_stopping;
-    decay.input.value = String(data.knobs.weight_decay.find((v) => same(v, knobs.weight_decay)));
-    dropout.input.value = String(data.knobs.dropout.find((v) => same(v, knobs.dropout)));
+    // Written only when they differ (Reset): assigning a select's value costs a
+    // style and accessibility update even when it is the same.
+    const showValue = (input, value) => { if (input.value !== value) input.value = value; };
+    if (stopping.checked !== knobs.early_stopping) stopping.checked = knobs.early_stopping;
+    showValue(decay.input, String(data.knobs.weight_decay.find((v) => same(v, knobs.weight_decay))));
+    showValue(dropout.input, String(data.knobs.dropout.find((v) => same(v, knobs.dropout))));
     for (const plot of drawn) plot.update();
     stopLine.draw((p) => stopMarks(run, p));
     show();

@@ -79,7 +79,12 @@ function signature(value) {
     return `#${arrayIds.get(v)}`;
   });
 }
-const withoutPoints = (data) => data.map(({ x, y, ...style }) => style);
+// The state a plot shows, in two parts: its style (everything but the points),
+// and the style plus the points.
+function signatures(data, layout) {
+  const style = signature([data.map(({ x, y, ...rest }) => rest), layout]);
+  return { style, key: style + signature(data.map(({ x, y }) => [x, y])) };
+}
 
 // Draws spec(palette, scheme) -> {data, layout} into container in the current
 // theme and redraws it (Plotly.react) whenever the reader toggles the theme.
@@ -106,8 +111,7 @@ export async function themedPlot(container, spec, d) {
   let revision = 0;
   const react = (data, layout) => {
     clearTimeout(catchUp);
-    drawnKey = signature([data, layout]);
-    drawnStyle = signature([withoutPoints(data), layout]);
+    ({ key: drawnKey, style: drawnStyle } = signatures(data, layout));
     if (moved) revision += 1;
     moved = false;
     return Plotly.react(container, data, { ...layout, datarevision: revision }, PLOT_CONFIG);
@@ -123,19 +127,18 @@ export async function themedPlot(container, spec, d) {
     gd: container,
     redraw: () => {
       const next = current();
-      return signature(next) === drawnKey ? Promise.resolve() : react(...next);
+      return signatures(...next).key === drawnKey ? Promise.resolve() : react(...next);
     },
     // Moves the drawn SVG of the traces whose points changed (well under a
     // millisecond) when nothing else did, and lets Plotly re-plot the same state
     // once the reader pauses (hover labels, resizes and theme changes use it).
     update: (settleMs = 150) => {
       const [data, layout] = current();
-      const key = signature([data, layout]);
+      const { key, style } = signatures(data, layout);
       if (key === drawnKey) return;
       const changed = data.flatMap((trace, i) =>
         trace.x !== container.data[i]?.x || trace.y !== container.data[i]?.y ? [i] : []);
-      const sameStyle = signature([withoutPoints(data), layout]) === drawnStyle;
-      if (!sameStyle || !moveDrawnTraces(container, changed.map((i) => data[i]), changed)) {
+      if (style !== drawnStyle || !moveDrawnTraces(container, changed.map((i) => data[i]), changed)) {
         react(data, layout);
         return;
       }
