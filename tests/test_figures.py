@@ -276,6 +276,72 @@ def test_hero_slider_moves_prediction_and_marker(page, base_url):
     assert_clean(page)
 
 
+# A plot driven through lib/plot.js the way figures drive it: points moved in place,
+# axes that grow, a style change. After each update the drawn line must be the new
+# data on the plot's axes, and Plotly's own copy must catch up with it.
+PLOT_UPDATES = """
+async () => {
+  const root = document.baseURI.replace(/chapter-01\\/.*$/, "");
+  const { themedPlot } = await import(new URL("assets/js/lib/plot.js", root).href);
+  const { disposer } = await import(new URL("assets/js/lib/figure.js", root).href);
+  const box = Object.assign(document.createElement("div"), { className: "wtwm-plot" });
+  box.style.cssText = "width: 480px; height: 300px";
+  document.querySelector("article").prepend(box);
+  const x = Array.from({ length: 21 }, (_, i) => i);
+  const zigzag = (scale) => x.map((i) => scale * (i % 2 ? 1 : 0.2) + i * 0.1);  // nothing collinear
+  const state = { y: zigzag(1), yRange: [-1, 3], title: "first" };
+  const spec = () => ({
+    data: [{ type: "scatter", mode: "lines", x, y: state.y }],
+    layout: { xaxis: { range: [0, 20] }, yaxis: { range: state.yRange }, title: { text: state.title } },
+  });
+  const d = disposer();
+  const plot = await themedPlot(box, spec, d);
+  const drawnError = () => {  // largest distance (px) from the drawn line to the data
+    const { xaxis: xa, yaxis: ya } = box._fullLayout;
+    const numbers = box.querySelector(".scatterlayer path.js-line").getAttribute("d").match(/-?[\\d.]+(e-?\\d+)?/g).map(Number);
+    if (numbers.length !== 2 * x.length) return Infinity;
+    return Math.max(...x.map((xi, i) => Math.hypot(numbers[2 * i] - xa.l2p(xi), numbers[2 * i + 1] - ya.l2p(state.y[i]))));
+  };
+  const plotlyCopyError = () => Math.max(...box.calcdata[0].map((point, i) => Math.abs(point.y - state.y[i])));
+  const settled = () => new Promise((resolve) => setTimeout(resolve, 400));
+  const out = {};
+  state.y = zigzag(2);  // points only: moved in place
+  plot.update();
+  out.points = drawnError();
+  await settled();
+  out.pointsSettled = plotlyCopyError();
+  state.y = zigzag(5);  // points and axes that no longer fit them
+  state.yRange = [-1, 7];
+  plot.update();
+  out.ranges = drawnError();
+  out.yRange = box._fullLayout.yaxis.range;
+  await settled();
+  out.rangesSettled = plotlyCopyError();
+  state.y = zigzag(3);  // points and a style change: Plotly re-plots them itself
+  state.title = "second";
+  plot.update();
+  out.style = drawnError();
+  out.styleCopy = plotlyCopyError();
+  await settled();
+  d.run();
+  box.remove();
+  return out;
+}
+"""
+
+
+@pytest.mark.browser
+def test_plot_updates_draw_the_new_points_and_plotly_catches_up(page, base_url):
+    open_chapter(page, base_url, figures=["hero"])
+    out = page.evaluate(PLOT_UPDATES)
+    assert out["yRange"] == [-1, 7]
+    for step in ["points", "ranges", "style"]:
+        assert out[step] < 0.5, (step, out)
+    for step in ["pointsSettled", "rangesSettled", "styleCopy"]:
+        assert out[step] < 1e-9, (step, out)
+    assert_clean(page)
+
+
 @pytest.mark.browser
 def test_clicking_the_loss_chart_sets_the_epoch(page, base_url):
     open_chapter(page, base_url, figures=["hero"])
