@@ -4,7 +4,7 @@
 // rate, the regime); this file wires the controls and draws two views of it.
 import { legendEntry, numberControl, numberOr, sameOr } from "../lib/controls.js";
 import { loadData } from "../lib/data.js";
-import { button, h, setText, stage, toggle } from "../lib/dom.js";
+import { button, h, setAttr, setText, stage, toggle } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
 import { marksLayer } from "../lib/marks.js";
 import { fmt, steadyRange } from "../lib/numbers.js";
@@ -174,15 +174,14 @@ export const mount = figure(async (el, d) => {
     setText(regime, `α = ${fmt(r.lr)} is ${fmt(r.ratio, 2)} × the critical rate ${fmt(r.critical_lr)} (= 2 / curvature ${fmt(r.curvature)}). ${r.regime.text}.`);
     setText(current, `Step ${r.steps_taken}: w = ${fmt(r.current.w, 4)}, loss = ${fmt(r.current.loss, 4)}, dL/dw = ${fmt(r.current.grad, 4)}.`);
     setText(event, r.event?.text ?? "");
-    event.dataset.kind = r.event?.name ?? "";
+    setAttr(event, "data-kind", r.event?.name ?? "");
     log.show(r.path);
     stepButton.disabled = r.done || widget.failed();
     for (const b of [playButton, restartButton]) b.disabled = widget.failed();
-    sliceBox.setAttribute("aria-label", `Loss parabola at b = ${fmt(r.b)} with ${r.steps_taken} descent steps from w0 = ${fmt(r.w0)}; now w = ${fmt(r.current.w)}, loss ${fmt(r.current.loss)}.`);
-    surfaceBox.setAttribute("aria-label", `Contour map of the loss over w and b; the slice b = ${fmt(r.b)} and the descent path on it; the lowest point is at w = ${fmt(surface.best.w)}, b = ${fmt(surface.best.b)}.`);
+    setAttr(sliceBox, "aria-label", `Loss parabola at b = ${fmt(r.b)} with ${r.steps_taken} descent steps from w0 = ${fmt(r.w0)}; now w = ${fmt(r.current.w)}, loss ${fmt(r.current.loss)}.`);
+    setAttr(surfaceBox, "aria-label", `Contour map of the loss over w and b; the slice b = ${fmt(r.b)} and the descent path on it; the lowest point is at w = ${fmt(surface.best.w)}, b = ${fmt(surface.best.b)}.`);
     if (plots) {
-      plots.slice.update();
-      plots.surface.redraw();
+      plots.slice.update(); // the contour map's own spec never changes with the state
       plots.sliceMarks.draw((p) => sliceMarks(r, p));
       plots.surfaceMarks.draw((p) => surfaceMarks(r, inputs, p));
     }
