@@ -147,7 +147,7 @@ export async function themedPlot(container, spec, d) {
     Plotly.relayout(container, Object.fromEntries(axes.map((key) => [`${key}.range`, layout[key].range])));
     const applied = axes.every((key) => String(container._fullLayout[key]?.range) === String(layout[key].range));
     const behind = [...movedTraces];
-    if (!applied || !moveDrawnTraces(container, behind.map((i) => container.data[i]), behind)) return false;
+    if (!applied || (behind.length && !moveDrawnTraces(container, behind.map((i) => container.data[i]), behind))) return false;
     drawn = { ...drawn, ranges: next.ranges, key: drawn.frame + next.ranges + drawn.points };
     return next.points === drawn.points || move(data, layout, next);
   };
