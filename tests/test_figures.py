@@ -493,10 +493,17 @@ def test_validation_toggle_hides_and_restores(page, base_url):
 def test_lr_sweep_selector_changes_the_path(page, base_url):
     open_chapter(page, base_url, figures=["lr-sweep"])
     runs = data("linear")["lr_sweep"]
-    page.check("#lr-sweep-run-oscillate")
-    oscillate = next(r for r in runs if r["label"] == "oscillate")
-    assert page.evaluate(f"{gd(page, 'lr-sweep', 1)}.data[1].x.length") == len(oscillate["w"])
-    assert "oscillate" in page.inner_text("#fig-lr-sweep .wtwm-caption-state")
+    drawn_points = "#fig-lr-sweep .wtwm-lr-path .scatterlayer .trace:nth-child(2) path.point"
+    for label in ["oscillate", "diverge"]:
+        page.check(f"#lr-sweep-run-{label}")
+        run = next(r for r in runs if r["label"] == label)
+        finite = [w for w in run["w"] if w is not None]
+        assert page.evaluate(f"{gd(page, 'lr-sweep', 1)}.data[1].x.length") == len(run["w"])
+        # What Plotly computed and drew is the selected run, not the one before it.
+        plotted = page.evaluate(f"{gd(page, 'lr-sweep', 1)}.calcdata[1].map((p) => p.x)")
+        assert plotted == pytest.approx(finite) or plotted == pytest.approx(run["w"]), label
+        assert page.locator(drawn_points).count() == len(finite), label
+        assert label in page.inner_text("#fig-lr-sweep .wtwm-caption-state")
     assert_clean(page)
 
 
