@@ -229,6 +229,27 @@ def new_page(browser, server):
         context.close()
 
 
+# For every scatter trace of every plot under `selector`: does what Plotly computed
+# (and drew) hold the trace's current data? Returns the traces that disagree.
+PLOTLY_BEHIND = """
+(selector) => [...document.querySelectorAll(`${selector} .js-plotly-plot`)].flatMap((gd) =>
+  gd.data.flatMap((trace, i) => {
+    const points = gd.calcdata?.[i];
+    if (trace.type !== "scatter" || trace.visible === false || !Array.isArray(trace.x)) return [];
+    // Plotly marks values it cannot draw (null, or <= 0 on a log axis) as undefined.
+    const same = (a, b) => a === undefined || typeof b !== "number" || Math.abs(a - b) <= 1e-9 * (1 + Math.abs(b));
+    const agree = points && points.length === trace.x.length
+      && points.every((p, j) => same(p.x, trace.x[j]) && same(p.y, trace.y[j]));
+    return agree ? [] : [`${gd.closest("figure").id} trace ${i} (${trace.name})`];
+  }))
+"""
+
+
+def plots_behind_their_data(page, selector: str) -> list[str]:
+    """Scatter traces under `selector` whose computed (drawn) points are not their data."""
+    return page.evaluate(PLOTLY_BEHIND, selector)
+
+
 def seen_text(locator) -> str:
     """The text a reader sees once they scroll to `locator`. Chapter sections far
     from the viewport are not rendered (content-visibility: auto), and innerText

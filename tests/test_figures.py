@@ -16,7 +16,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import ARTIFACTS, ROOT, assert_clean, seen_text, toggle_scheme
+from tests.conftest import (
+    ARTIFACTS,
+    ROOT,
+    assert_clean,
+    plots_behind_their_data,
+    seen_text,
+    toggle_scheme,
+)
 
 FIGURES = ["hero", "lr-sweep", "trajectories", "loss-curve", "knobs", "converge"]
 PLOTS = {"hero": 2, "lr-sweep": 2, "trajectories": 1, "loss-curve": 1, "knobs": 3, "converge": 2}
@@ -339,6 +346,25 @@ def test_plot_updates_draw_the_new_points_and_plotly_catches_up(page, base_url):
         assert out[step] < 0.5, (step, out)
     for step in ["pointsSettled", "rangesSettled", "styleCopy"]:
         assert out[step] < 1e-9, (step, out)
+    assert_clean(page)
+
+
+@pytest.mark.browser
+def test_plots_draw_their_current_data_after_every_kind_of_change(page, base_url):
+    open_chapter(page, base_url)
+    page.focus("#hero-epoch")
+    for key in ["ArrowRight", "ArrowRight", "End", "Home", "PageUp"]:
+        page.keyboard.press(key)
+    for label in ["oscillate", "diverge", "crawl"]:
+        page.check(f"#lr-sweep-run-{label}")
+    hide = page.locator("#fig-loss-curve .wtwm-toggle")
+    hide.click()
+    hide.click()
+    page.select_option("#knobs-wd", index=2)
+    page.select_option("#knobs-p", index=1)
+    page.click("#knobs-es")
+    page.wait_for_timeout(600)  # moved traces are re-plotted by Plotly once the reader pauses
+    assert plots_behind_their_data(page, MINE) == []
     assert_clean(page)
 
 

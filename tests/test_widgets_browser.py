@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import ROOT, assert_clean, screenshot, toggle_scheme
+from tests.conftest import ROOT, assert_clean, plots_behind_their_data, screenshot, toggle_scheme
 
 sys.path.insert(0, str(ROOT / "site_src" / "widgets"))
 import layer_forward
@@ -127,6 +127,7 @@ def test_layer_widget_follows_slider_and_typed_input(page, base_url):
     assert "1 if z > 0, else 0 = 0" in readout  # the slope backprop multiplies by
     page.wait_for_url("**layer.activation=relu**")  # written a moment after the last change
     assert "layer.w=3" in page.url
+    assert plots_behind_their_data(page, LAYER) == []  # what Plotly drew is the new data
     assert_clean(page)
 
 
@@ -237,6 +238,10 @@ def test_landscape_steps_plays_and_detects_divergence(page, base_url):
             and "null" not in drawn.replace("[null]", "")
         )
         assert len(plot_dots(page, LANDSCAPE, index)) == event_step(widget)
+    # The axes grew with the diverging descent; the parabola Plotly drew on them is
+    # the current one (re-plotted once the reader pauses), not one from before.
+    page.wait_for_timeout(600)
+    assert plots_behind_their_data(page, LANDSCAPE) == []
     widget.scroll_into_view_if_needed()
     screenshot(page, "widget-landscape-diverged")
     assert_clean(page)
