@@ -119,7 +119,7 @@ function plotViews(stack, d, names, peek) {
       if (!first) return; // a result before the first plot exists: it draws from widget.shown()
       latest[r.activation] = r;
       const view = own.get(r.activation) ?? first;
-      view.plot.redraw();
+      view.plot.update(); // a new view: new axes by relayout, the curve moved onto them
       view.marks.draw((p) => marks(r, p));
       view.box.setAttribute("aria-label", `Plot of ${r.label}: the point (z, a) = (${fmt(r.z)}, ${fmt(r.a)}) and the tangent there, slope ${fmt(r.slope)}.`);
       if (view !== visible) {
