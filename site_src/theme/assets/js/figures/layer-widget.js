@@ -25,9 +25,9 @@ function stateFromUrl(initial) {
 
 const signed = (value) => (value < 0 ? `(${fmt(value)})` : fmt(value));
 
-// The curve is a trace (kept by reference while it does not change, so Plotly
-// redraws only when the activation or the view changes); the point and the
-// tangent move on every input, so they are marks (lib/marks.js).
+// The curve is a trace, kept by reference while it does not change (a new view
+// moves it onto new axes, see plot.update); the point and the tangent move on
+// every input, so they are marks (lib/marks.js).
 function spec(r, p, memo) {
   memo.z = sameOr(memo.z, r.curve.z);
   memo.a = sameOr(memo.a, r.curve.a);

@@ -79,11 +79,11 @@ function signature(value) {
     return `#${arrayIds.get(v)}`;
   });
 }
-const AXIS = /^[xy]axis\d*$/;
+const axisKeys = (layout) => Object.keys(layout).filter((key) => /^[xy]axis\d*$/.test(key));
 // The state a plot shows, in parts: its frame (everything but the points and the
 // axis ranges), the ranges, the points, and all of it (key).
 function signatures(data, layout) {
-  const axes = Object.keys(layout).filter((key) => AXIS.test(key));
+  const axes = axisKeys(layout);
   const ranges = JSON.stringify(axes.map((key) => layout[key].range ?? null));
   const rangeless = { ...layout };
   for (const key of axes) rangeless[key] = { ...layout[key], range: null };
@@ -96,15 +96,14 @@ function signatures(data, layout) {
 // theme and redraws it (Plotly.react) whenever the reader toggles the theme.
 // After a state change figures call plot.redraw() (skipped when the spec did not
 // change), plot.update() (the same, but moves the drawn traces at once when
-// only their points changed), or plot.frame() / plot.scrub() per frame.
+// only their points and axis ranges changed), or plot.frame() / plot.scrub() per frame.
 export async function themedPlot(container, spec, d) {
   const Plotly = await loadPlotly();
   const current = () => {
     const scheme = currentScheme();
     const { data, layout } = spec(palette(scheme), scheme);
     const themed = themedLayout(scheme);
-    const axes = Object.keys(layout).filter((key) => /^[xy]axis\d*$/.test(key));
-    for (const key of axes) layout[key] = merge(themed.xaxis, layout[key]);
+    for (const key of axisKeys(layout)) layout[key] = merge(themed.xaxis, layout[key]);
     return [data, merge(themed, layout)];
   };
   let drawn = signatures([], {}); // the state the SVG shows
@@ -128,7 +127,7 @@ export async function themedPlot(container, spec, d) {
     catchUp = setTimeout(replot, ms);
   };
   // Moves the traces whose points changed, or returns false (the caller reacts).
-  const move = (data, layout, next) => {
+  const move = (data, next) => {
     const changed = data.flatMap((trace, i) =>
       trace.x !== container.data[i]?.x || trace.y !== container.data[i]?.y ? [i] : []);
     if (!moveDrawnTraces(container, changed.map((i) => data[i]), changed)) return false;
@@ -141,7 +140,7 @@ export async function themedPlot(container, spec, d) {
   // traces, about 4 ms against 8-14 ms for a full react; then the traces whose
   // points Plotly does not have yet are moved in place on the new axes.
   const newRanges = (data, layout, next) => {
-    const axes = Object.keys(layout).filter((key) => AXIS.test(key));
+    const axes = axisKeys(layout);
     if (next.frame !== drawn.frame || !axes.every((key) => Array.isArray(layout[key].range))) return false;
     clearTimeout(catchUp);
     Plotly.relayout(container, Object.fromEntries(axes.map((key) => [`${key}.range`, layout[key].range])));
@@ -149,7 +148,7 @@ export async function themedPlot(container, spec, d) {
     const behind = [...movedTraces];
     if (!applied || (behind.length && !moveDrawnTraces(container, behind.map((i) => container.data[i]), behind))) return false;
     drawn = { ...drawn, ranges: next.ranges, key: drawn.frame + next.ranges + drawn.points };
-    return next.points === drawn.points || move(data, layout, next);
+    return next.points === drawn.points || move(data, next);
   };
   await react(...current());
   const plot = {
@@ -161,14 +160,15 @@ export async function themedPlot(container, spec, d) {
       return next.key === drawn.key ? Promise.resolve() : react(data, layout);
     },
     // Moves the drawn SVG of the traces whose points changed (well under a
-    // millisecond) when nothing else did, and lets Plotly re-plot the same state
-    // once the reader pauses (hover labels, resizes and theme changes use it).
+    // millisecond) when nothing but points and axis ranges did, and lets Plotly
+    // re-plot the same state once the reader pauses (hover labels, resizes and
+    // theme changes use it). Any other change is a react.
     update: (settleMs = 150) => {
       const [data, layout] = current();
       const next = signatures(data, layout);
       if (next.key === drawn.key) return;
       const done = next.frame === drawn.frame
-        && (next.ranges === drawn.ranges ? move(data, layout, next) : newRanges(data, layout, next));
+        && (next.ranges === drawn.ranges ? move(data, next) : newRanges(data, layout, next));
       if (!done) {
         react(data, layout);
         return;
