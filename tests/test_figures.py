@@ -277,7 +277,10 @@ def test_hero_slider_moves_prediction_and_marker(page, base_url):
                            ".querySelector('path.js-line').getAttribute('d') !== d", arg=before)  # fmt: skip
     epochs = data("overfit")["frames"]["epoch"]
     assert slider.get_attribute("aria-valuetext") == f"epoch {epochs[20]} of {epochs[-1]}"
-    assert page.evaluate(f"{gd(page, 'hero', 1)}.data[2].x[0]") == epochs[20] != marker_before
+    # The plots draw once per frame: the path changes at the first key, the marker
+    # reaches the last key's epoch a frame or two later.
+    page.wait_for_function(f"() => {gd(page, 'hero', 1)}.data[2].x[0] === {epochs[20]}")
+    assert epochs[20] != marker_before
     assert f"epoch {epochs[20]}" in page.inner_text("#fig-hero figcaption")
     page.wait_for_function(f"() => location.search.includes('hero.epoch={epochs[20]}')")
     assert_clean(page)
