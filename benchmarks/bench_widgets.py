@@ -42,6 +42,8 @@ PAINT_PROBE = """
 (selector) => {
   const figure = document.querySelector(selector);
   window.__latencies = [];
+  if (figure.dataset.paintProbe) return; // once per figure: each input counted once
+  figure.dataset.paintProbe = "on";
   let waiting = [];
   figure.addEventListener("input", (event) => waiting.push(event.timeStamp), true);
   figure.addEventListener("wtwm:drawn", (event) => {

@@ -352,6 +352,52 @@ def test_plot_updates_draw_the_new_points_and_plotly_catches_up(page, base_url):
     assert_clean(page)
 
 
+# Draws marks of changing kinds over one plot, then the last set on a fresh layer:
+# moving marks in place must leave exactly what drawing them anew leaves.
+MARKS_REUSE = """
+async () => {
+  const root = document.baseURI.replace(/chapter-01\\/.*$/, "");
+  const { themedPlot } = await import(new URL("assets/js/lib/plot.js", root).href);
+  const { marksLayer } = await import(new URL("assets/js/lib/marks.js", root).href);
+  const { disposer } = await import(new URL("assets/js/lib/figure.js", root).href);
+  const line = { color: "#123456", width: 2, dash: "dash" };
+  const sets = [  // same-tag changes drop attributes: transform, stroke-dasharray, data-y
+    [{ kind: "diamond", x: 1, y: 1, size: 10, fill: "red", stroke: "white" }, { kind: "path", x: [0, 5], y: [1, 2], line },
+      { kind: "dot", x: 2, y: 2, size: 8, fill: "blue", stroke: "black" }],
+    [{ kind: "path", x: [0, 5], y: [1, 2], line }, { kind: "vline", x: 4, line: { color: "gray" } },
+      { kind: "text", x: 3, yPaper: 1, text: "first", color: "green" }, { kind: "dot", x: 1, y: 3, size: 12, fill: "red" }],
+    [{ kind: "path", x: [1, 4], y: [2, 1], line: { color: "gray", width: 1 } }, { kind: "vline", x: 2, line },
+      { kind: "dot", x: 4, y: 2, size: 7, fill: "blue" }],
+  ];
+  const spec = () => ({ data: [{ type: "scatter", mode: "lines", x: [0, 10], y: [0, 5] }],
+    layout: { xaxis: { range: [0, 10] }, yaxis: { range: [0, 5] } } });
+  const drawn = async (order) => {
+    const box = Object.assign(document.createElement("div"), { className: "wtwm-plot" });
+    box.style.cssText = "width: 480px; height: 300px";
+    document.querySelector("article").prepend(box);
+    const d = disposer();
+    const layer = marksLayer(await themedPlot(box, spec, d), d);
+    for (const marks of order) layer.draw(() => marks);
+    const out = [...box.querySelectorAll(".wtwm-marks g > *")].map((el) => ({ tag: el.tagName, text: el.textContent,
+      attributes: Object.fromEntries([...el.attributes].map((a) => [a.name, a.value]).sort()) }));
+    d.run();
+    box.remove();
+    return out;
+  };
+  return { moved: await drawn(sets), fresh: await drawn(sets.slice(-1)) };
+}
+"""
+
+
+@pytest.mark.browser
+def test_marks_moved_in_place_match_marks_drawn_afresh(page, base_url):
+    open_chapter(page, base_url, figures=["hero"])
+    out = page.evaluate(MARKS_REUSE)
+    assert [m["tag"] for m in out["fresh"]] == ["path", "path", "circle"]
+    assert out["moved"] == out["fresh"]
+    assert_clean(page)
+
+
 @pytest.mark.browser
 def test_plots_draw_their_current_data_after_every_kind_of_change(page, base_url):
     open_chapter(page, base_url)

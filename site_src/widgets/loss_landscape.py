@@ -23,7 +23,7 @@ from checks import check_number
 DATA = "linear"  # the chapter's dataset, docs/data/linear.json: its columns x and y
 MAX_STEPS = 100
 ESCAPE = 4.0  # diverged once w is this many window half-widths from the slice minimum
-CURVE_POINTS = 201
+CURVE_POINTS = 101  # a parabola: chords of 1/100 of the view deviate from it by < 0.1 px
 GRID_POINTS = 41  # per axis of the (w, b) contour map
 # Below this fraction of the critical rate descent crawls: after MAX_STEPS steps
 # more than a tenth of the way to the minimum is still left, since 1 − 2·CRAWL
@@ -139,13 +139,22 @@ def regime(lr: float, critical: float) -> dict:
     return {"name": name, "text": REGIMES[name]}
 
 
+def _loss_and_slope(x, y, w: float, b: float) -> tuple[float, float]:
+    """(L, dL/dw) at one point, from one error vector e = w·x + b − y: mean(e²) and
+    2·mean(e·x), the loss and gradient above, as dot products. Per descent step
+    this is 4-5x faster than calling both in Pyodide, where each NumPy call costs."""
+    error = w * x + (b - y)
+    return float(np.dot(error, error)) / x.size, 2 * float(np.dot(error, x)) / x.size
+
+
 def _run(x, y, b: float, w0: float, lr: float, steps: int, w_min: float, bound: float) -> dict:
     """Gradient descent on w; stops early when w gets further than `bound` from w_min."""
-    w_values, losses, grads = [w0], [float(loss(x, y, w0, b))], [gradient(x, y, w0, b)[0]]
+    value, slope = _loss_and_slope(x, y, w0, b)
+    w_values, losses, grads = [w0], [value], [slope]
     event = None
     for step in range(1, steps + 1):
         w = w_values[-1] - lr * grads[-1]
-        value = float(loss(x, y, w, b))
+        value, slope = _loss_and_slope(x, y, w, b) if math.isfinite(w) else (math.inf, math.inf)
         if not (math.isfinite(w) and math.isfinite(value) and abs(w - w_min) <= bound):
             text = f"Diverged at step {step}: w would jump to {w:.3g}, far outside the window"
             event = {"name": "diverged", "step": step, "text": f"{text}. Descent stopped."}
@@ -153,7 +162,7 @@ def _run(x, y, b: float, w0: float, lr: float, steps: int, w_min: float, bound: 
         converged = abs(w - w_values[-1]) <= 1e-9 * bound
         w_values.append(w)
         losses.append(value)
-        grads.append(gradient(x, y, w, b)[0])
+        grads.append(slope)
         if converged:
             text = f"Converged at step {step}: the gradient is zero, so w stays put."
             event = {"name": "converged", "step": step, "text": text}

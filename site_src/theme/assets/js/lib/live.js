@@ -63,10 +63,12 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices =
   let motion = null; // {name, pace, direction}: the control that moved last, how far, which way
   let warming = false;
   let warmNext = null;
+  let warmFrame = 0;
   let warmTimer = 0;
   d.add(() => {
     stopped = true;
     cancelAnimationFrame(frame);
+    cancelAnimationFrame(warmFrame);
     clearTimeout(warmTimer);
   });
 
@@ -88,10 +90,16 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices =
     drewThisFrame = true;
     if (!frame) frame = requestAnimationFrame(nextFrame);
     draw(result, request, inFrame);
-    // Asked for in a task of its own, so the frame that shows this draw does not
-    // wait for the requests to be built and posted.
+    // Asked for once the frame that shows this draw has been rendered: a task
+    // posted during that frame's animation callbacks runs after it, whereas a
+    // task posted from an input handler can run before it and delay it.
     warmNext = request;
-    warmTimer ||= setTimeout(() => {
+    if (warmFrame || warmTimer) return;
+    if (inFrame) warmSoon();
+    else warmFrame = requestAnimationFrame(() => { warmFrame = 0; warmSoon(); });
+  }
+  function warmSoon() {
+    warmTimer = setTimeout(() => {
       warmTimer = 0;
       if (warming || !warmNext) return; // the running call takes warmNext when done
       const next = warmNext;

@@ -21,15 +21,26 @@ function dashArray(dash, width) {
   return { dot: `${w}px,${w}px`, dash: `${3 * w}px,${3 * w}px`, longdash: `${5 * w}px,${5 * w}px` }[dash] ?? "";
 }
 
+// The attributes last written to each element of a layer (only this module
+// writes them): comparing against this copy costs no DOM reads, which were most
+// of the time spent moving a dozen marks.
+const written = new WeakMap();
+
 function node(tag, attributes) {
   const el = document.createElementNS(SVG, tag);
-  for (const [key, value] of Object.entries(attributes)) el.setAttribute(key, String(value));
+  written.set(el, {});
+  writeChanged(el, attributes);
   return el;
 }
 
 function writeChanged(el, attributes) {
+  const before = written.get(el);
   for (const [key, value] of Object.entries(attributes)) {
-    if (el.getAttribute(key) !== String(value)) el.setAttribute(key, String(value));
+    const text = String(value);
+    if (before[key] !== text) {
+      el.setAttribute(key, text);
+      before[key] = text;
+    }
   }
 }
 
@@ -44,7 +55,13 @@ function reuse(el, wanted) {
     return fresh;
   }
   writeChanged(el, wanted.attributes);
-  for (const { name } of [...el.attributes]) if (!(name in wanted.attributes)) el.removeAttribute(name);
+  const before = written.get(el);
+  for (const name of Object.keys(before)) {
+    if (!(name in wanted.attributes)) {
+      el.removeAttribute(name);
+      delete before[name];
+    }
+  }
   setText(el, wanted.text ?? "");
   return el;
 }
