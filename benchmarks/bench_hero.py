@@ -21,13 +21,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 from collections import defaultdict
 
 from benchmarks.serve import built_and_served
 from benchmarks.throttle import throttle
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
 
 KEY_REPEAT_MS = 33  # a held arrow key repeats about 30 times a second
 KEY_TAP_MS = 100  # a reader tapping an arrow key, one step at a time
@@ -69,6 +70,16 @@ BARE_SLIDER = """
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def summary(times: list[float]) -> dict:
+    """Median, 95th percentile and max (ms) of input-to-paint times, and their count."""
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(percentile(times, 0.95), 2),
+        "max_ms": round(max(times), 2),
+        "n": len(times),
+    }
 
 
 def open_hero(browser, base_url: str):
@@ -116,7 +127,7 @@ def slider_latency(page, slider_id: str, steps: int) -> dict[str, list[float]]:
     errors = page.evaluate("window.__cspViolations ?? []")
     if errors:
         sys.exit(f"CSP violations while scrubbing: {errors}")
-    return {"keyboard": keyboard, "keyboard taps": taps, "drag": drag}
+    return {"held key": keyboard, "key taps": taps, "drag": drag}
 
 
 def scrub_latency(
@@ -257,10 +268,16 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"Hero scrubbing and knobs: input event -> end of the next rendered frame (ms), CPU {args.cpu_throttle:g}x"
     )
-    hero = latencies["keyboard"] + latencies["keyboard taps"] + latencies["drag"]
-    for kind, values in [*latencies.items(), ("hero all", hero), *reference.items()]:
-        print(f"  {kind:21} n={len(values):4}  median {statistics.median(values):6.1f}"
-              f"  p95 {percentile(values, 0.95):6.1f}  max {max(values):6.1f}")  # fmt: skip
+    hero = latencies["held key"] + latencies["key taps"] + latencies["drag"]
+    rows = {kind: summary(values) for kind, values in [*latencies.items(), ("hero all", hero), *reference.items()]}  # fmt: skip
+    for kind, row in rows.items():
+        print(f"  {kind:21} n={row['n']:4}  median {row['median_ms']:6.1f}"
+              f"  p95 {row['p95_ms']:6.1f}  max {row['max_ms']:6.1f}")  # fmt: skip
+    target = ROOT / "bench" / "results" / f"hero-cpu{args.cpu_throttle:g}x.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(
+        json.dumps({"input_to_paint": rows, "cpu_throttle": args.cpu_throttle}, indent=2) + "\n"
+    )
     pyodide = [url for url in urls if "pyodide" in url]
     print(
         f"Chapter page at the top, before Python (gzip as served): {total / 1024:.0f} KB in {len(urls)} requests"

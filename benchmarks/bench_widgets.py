@@ -5,8 +5,8 @@
 - cold: a fresh browser context (empty cache) opens the chapter at the widget's
   section; time from navigation start to the widget's first drawn Python result;
 - input to paint, three ways of moving a control:
-  - keyboard: real key presses on the focused slider, paced like key auto-repeat,
-    and "keyboard taps": the same key tapped 100 ms apart;
+  - "held key": real key presses on the focused slider, paced like key auto-repeat,
+    and "key taps": the same key tapped 100 ms apart;
   - drag: a real pointer sweeping the slider's track, paced like a 60 Hz pointer;
   - jump: the value set far from the last one (`input` dispatched) each time, so
     nothing computed ahead can be used: the full Python round trip every time;
@@ -28,7 +28,7 @@ import json
 import os
 import statistics
 
-from benchmarks.bench_hero import KEY_REPEAT_MS, KEY_TAP_MS, key_presses
+from benchmarks.bench_hero import KEY_REPEAT_MS, KEY_TAP_MS, key_presses, summary
 from benchmarks.serve import built_and_served
 from benchmarks.throttle import throttle
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
@@ -125,16 +125,6 @@ async (samples) => {
 """
 
 
-def summary(times: list[float]) -> dict:
-    ordered = sorted(times)
-    return {
-        "median_ms": round(statistics.median(ordered), 2),
-        "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 2),
-        "max_ms": round(ordered[-1], 2),
-        "n": len(ordered),
-    }
-
-
 def cold_start(browser, base_url: str, selector: str, section: str) -> dict:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
@@ -187,8 +177,8 @@ def measure(base_url: str, runs: int, samples: int, cpu_throttle: float = 1) -> 
             )  # clear of the sticky header
             page.wait_for_timeout(300)
             slider.focus()
-            for kind, presses, pause_ms in [("keyboard", samples // 2, KEY_REPEAT_MS),
-                                            ("keyboard taps", samples // 4, KEY_TAP_MS)]:  # fmt: skip
+            for kind, presses, pause_ms in [("held key", samples // 2, KEY_REPEAT_MS),
+                                            ("key taps", samples // 4, KEY_TAP_MS)]:  # fmt: skip
                 key_presses(page, "ArrowRight", presses, pause_ms)
                 key_presses(page, "ArrowLeft", presses, pause_ms)
                 page.wait_for_timeout(500)

@@ -1,0 +1,33 @@
+"""The benchmark report judges each input against the latency targets (no browser)."""
+
+import json
+
+import benchmarks.__main__ as report
+
+
+def test_latency_table_judges_rows_against_the_targets(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "REPORT_DIR", tmp_path)
+    (tmp_path / "results").mkdir()
+    row = lambda median, p95: {"median_ms": median, "p95_ms": p95, "max_ms": 30, "n": 50}  # noqa: E731
+    hero = {
+        "drag": row(4.3, 5.7),
+        "knobs": row(7.0, 10.1),
+        "hero all": row(5, 9),
+        "bare drag, chapter": row(9, 20),
+    }
+    widgets = {"landscape.lr.drag": row(6.0, 13.0), "layer.w.jump": row(12.4, 23.2)}
+    for name, rows in [("hero", hero), ("widgets", widgets)]:
+        (tmp_path / "results" / f"{name}-cpu1x.json").write_text(
+            json.dumps({"input_to_paint": rows})
+        )
+    lines = report.latency_table("1")
+    verdicts = {
+        line.split(" | ")[0].lstrip("| "): line.split(" | ")[-1].rstrip(" |") for line in lines[2:]
+    }
+    assert verdicts == {
+        "hero drag": "met",
+        "knobs": "missed: median",  # 7.0 is not under 7
+        "bare drag, chapter": "reference",
+        "landscape.lr.drag": "missed: p95",
+        "layer.w.jump": "missed: median, p95",
+    }
