@@ -15,7 +15,8 @@
   `wtwm:drawn`, and whether inside a requestAnimationFrame callback; a message
   posted from the callback of the frame that renders the draw is delivered once
   that frame's rendering is done). A <select> (the activation) is jumped only;
-- the bare Python round trip (postMessage to the worker and back) for comparison.
+- for comparison: the jump protocol on a bare slider, and the bare Python round
+  trip (postMessage to the worker and back).
 
 Prints a table and writes bench/results/widgets.json. The pytest suite never runs
 this file (its name does not start with test_).
@@ -111,6 +112,35 @@ async ([selector, control, samples]) => {
   return times;
 }
 """
+# The reference for jumps: the same protocol on a bare slider above the layer
+# widget, whose only work is writing its value into an <output>. Jumps paced
+# 20-37 ms apart often land while the compositor is still producing frames, and
+# then wait for the next vsync tick whatever the page does.
+BARE_JUMPS = """
+async (samples) => {
+  const slider = Object.assign(document.createElement("input"), { type: "range", min: 0, max: 300, value: 0 });
+  slider.setAttribute("aria-label", "bare slider");
+  const output = document.createElement("output");
+  document.querySelector("#fig-layer-widget").before(slider, output);
+  slider.addEventListener("input", () => { output.textContent = slider.value; });
+  const times = [];
+  for (let i = 0; i < samples; i += 1) {
+    const painted = new Promise((resolve) => requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve(performance.now());
+      channel.port2.postMessage(0);
+    }));
+    const t0 = performance.now();
+    slider.value = String(3 * ((i * 37) % 100 + 1));
+    slider.dispatchEvent(new Event("input", { bubbles: true }));
+    times.push((await painted) - t0);
+    await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 17));
+  }
+  slider.remove();
+  output.remove();
+  return times;
+}
+"""
 ROUND_TRIP = """
 async (samples) => {
   const { callPython } = await import(new URL("assets/js/lib/python.js", document.baseURI.replace(/chapter-01\\/.*$/, "")).href);
@@ -195,6 +225,10 @@ def measure(base_url: str, runs: int, samples: int, cpu_throttle: float = 1) -> 
             page.wait_for_timeout(500)
             drag = page.evaluate("window.__latencies.splice(0)")
             results["input_to_paint"][f"{name}.{control}.drag"] = summary(drag)
+        page.locator(WIDGETS["layer"][0]).scroll_into_view_if_needed()
+        results["input_to_paint"]["bare jump, chapter"] = summary(
+            page.evaluate(BARE_JUMPS, samples)
+        )
         results["python_round_trip"] = summary(page.evaluate(ROUND_TRIP, samples))
         context.close()
         browser.close()
