@@ -134,6 +134,16 @@ def test_the_controls_reach_every_regime():
         assert control["min"] <= control["default"] <= control["max"], name
 
 
+@pytest.mark.parametrize("ratio", [0.3, 0.9, 1.05])  # monotone, zig-zag in, zig-zag out
+def test_every_iterate_has_the_loss_and_gradient_of_the_reference_functions(ratio):
+    result = descend(ratio * CRITICAL, steps=40)
+    path = result["path"]
+    assert len(path["w"]) > 5
+    for w, value, slope in zip(path["w"], path["loss"], path["grad"], strict=True):
+        assert value == pytest.approx(float(landscape.loss(X, Y, w, 0.5)), rel=1e-12)
+        assert slope == pytest.approx(landscape.gradient(X, Y, w, 0.5)[0], rel=1e-12, abs=1e-12)
+
+
 def test_plot_data_is_consistent():
     result = descend(0.3 * CRITICAL, steps=3)
     w_now = result["current"]["w"]

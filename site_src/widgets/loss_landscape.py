@@ -141,8 +141,9 @@ def regime(lr: float, critical: float) -> dict:
 
 def _loss_and_slope(x, y, w: float, b: float) -> tuple[float, float]:
     """(L, dL/dw) at one point, from one error vector e = w·x + b − y: mean(e²) and
-    2·mean(e·x), the loss and gradient above, as dot products. Per descent step
-    this is 4-5x faster than calling both in Pyodide, where each NumPy call costs."""
+    2·mean(e·x), the loss and gradient above, as two dot products. About 6x faster
+    per descent step than calling both (15.5 -> 2.6 µs in CPython), and a slider
+    input in the browser runs a batch of descents."""
     error = w * x + (b - y)
     return float(np.dot(error, error)) / x.size, 2 * float(np.dot(error, x)) / x.size
 
