@@ -286,17 +286,29 @@ def test_hero_slider_moves_prediction_and_marker(page, base_url):
     assert_clean(page)
 
 
+# Shared by the tests that drive the site's modules directly: lib(name) imports
+# assets/js/lib/NAME.js; scratchPlot(spec) draws a 480 x 300 themed plot at the top
+# of the article and returns {box, plot, d, remove}.
+LIB_PRELUDE = """
+const root = document.baseURI.replace(/chapter-01\\/.*$/, "");
+const lib = (name) => import(new URL(`assets/js/lib/${name}.js`, root).href);
+const scratchPlot = async (spec) => {
+  const [{ themedPlot }, { disposer }] = await Promise.all([lib("plot"), lib("figure")]);
+  const box = Object.assign(document.createElement("div"), { className: "wtwm-plot" });
+  box.style.cssText = "width: 480px; height: 300px";
+  document.querySelector("article").prepend(box);
+  const d = disposer();
+  const plot = await themedPlot(box, spec, d);
+  return { box, plot, d, remove: () => { d.run(); box.remove(); } };
+};
+"""
+
 # A plot driven through lib/plot.js the way figures drive it: points moved in place,
 # axes that grow, a style change. After each update the drawn line must be the new
 # data on the plot's axes, and Plotly's own copy must catch up with it.
 PLOT_UPDATES = """
 async () => {
-  const root = document.baseURI.replace(/chapter-01\\/.*$/, "");
-  const { themedPlot } = await import(new URL("assets/js/lib/plot.js", root).href);
-  const { disposer } = await import(new URL("assets/js/lib/figure.js", root).href);
-  const box = Object.assign(document.createElement("div"), { className: "wtwm-plot" });
-  box.style.cssText = "width: 480px; height: 300px";
-  document.querySelector("article").prepend(box);
+  /* LIB_PRELUDE */
   const x = Array.from({ length: 21 }, (_, i) => i);
   const zigzag = (scale) => x.map((i) => scale * (i % 2 ? 1 : 0.2) + i * 0.1);  // nothing collinear
   const state = { y: zigzag(1), yRange: [-1, 3], title: "first" };
@@ -304,8 +316,7 @@ async () => {
     data: [{ type: "scatter", mode: "lines", x, y: state.y }],
     layout: { xaxis: { range: [0, 20] }, yaxis: { range: state.yRange }, title: { text: state.title } },
   });
-  const d = disposer();
-  const plot = await themedPlot(box, spec, d);
+  const { box, plot, remove } = await scratchPlot(spec);
   const drawnError = () => {  // largest distance (px) from the drawn line to the data
     const { xaxis: xa, yaxis: ya } = box._fullLayout;
     const numbers = box.querySelector(".scatterlayer path.js-line").getAttribute("d").match(/-?[\\d.]+(e-?\\d+)?/g).map(Number);
@@ -333,11 +344,10 @@ async () => {
   out.style = drawnError();
   out.styleCopy = plotlyCopyError();
   await settled();
-  d.run();
-  box.remove();
+  remove();
   return out;
 }
-"""
+""".replace("/* LIB_PRELUDE */", LIB_PRELUDE)
 
 
 @pytest.mark.browser
@@ -356,10 +366,8 @@ def test_plot_updates_draw_the_new_points_and_plotly_catches_up(page, base_url):
 # moving marks in place must leave exactly what drawing them anew leaves.
 MARKS_REUSE = """
 async () => {
-  const root = document.baseURI.replace(/chapter-01\\/.*$/, "");
-  const { themedPlot } = await import(new URL("assets/js/lib/plot.js", root).href);
-  const { marksLayer } = await import(new URL("assets/js/lib/marks.js", root).href);
-  const { disposer } = await import(new URL("assets/js/lib/figure.js", root).href);
+  /* LIB_PRELUDE */
+  const { marksLayer } = await lib("marks");
   const line = { color: "#123456", width: 2, dash: "dash" };
   const sets = [  // same-tag changes drop attributes: transform, stroke-dasharray, data-y
     [{ kind: "diamond", x: 1, y: 1, size: 10, fill: "red", stroke: "white" }, { kind: "path", x: [0, 5], y: [1, 2], line },
@@ -372,21 +380,17 @@ async () => {
   const spec = () => ({ data: [{ type: "scatter", mode: "lines", x: [0, 10], y: [0, 5] }],
     layout: { xaxis: { range: [0, 10] }, yaxis: { range: [0, 5] } } });
   const drawn = async (order) => {
-    const box = Object.assign(document.createElement("div"), { className: "wtwm-plot" });
-    box.style.cssText = "width: 480px; height: 300px";
-    document.querySelector("article").prepend(box);
-    const d = disposer();
-    const layer = marksLayer(await themedPlot(box, spec, d), d);
+    const { box, plot, d, remove } = await scratchPlot(spec);
+    const layer = marksLayer(plot, d);
     for (const marks of order) layer.draw(() => marks);
     const out = [...box.querySelectorAll(".wtwm-marks g > *")].map((el) => ({ tag: el.tagName, text: el.textContent,
       attributes: Object.fromEntries([...el.attributes].map((a) => [a.name, a.value]).sort()) }));
-    d.run();
-    box.remove();
+    remove();
     return out;
   };
   return { moved: await drawn(sets), fresh: await drawn(sets.slice(-1)) };
 }
-"""
+""".replace("/* LIB_PRELUDE */", LIB_PRELUDE)
 
 
 @pytest.mark.browser
