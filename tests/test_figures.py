@@ -15,6 +15,7 @@ from itertools import pairwise
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import (
     ARTIFACTS,
@@ -331,6 +332,15 @@ async () => {
   out.points = drawnError();
   await settled();
   out.pointsSettled = plotlyCopyError();
+  state.y = zigzag(2.5);  // moved in place, then updates with nothing new (only marks
+  plot.update();  // move): Plotly's re-plot (10-20 ms) waits until they pause
+  for (let i = 0; i < 6; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    plot.update();
+  }
+  out.stillMoving = plotlyCopyError();
+  await settled();
+  out.pausedSettled = plotlyCopyError();
   state.y = zigzag(5);  // points and axes that no longer fit them
   state.yRange = [-1, 7];
   plot.update();
@@ -357,8 +367,9 @@ def test_plot_updates_draw_the_new_points_and_plotly_catches_up(page, base_url):
     assert out["yRange"] == [-1, 7]
     for step in ["points", "ranges", "style"]:
         assert out[step] < 0.5, (step, out)
-    for step in ["pointsSettled", "rangesSettled", "styleCopy"]:
+    for step in ["pointsSettled", "pausedSettled", "rangesSettled", "styleCopy"]:
         assert out[step] < 1e-9, (step, out)
+    assert out["stillMoving"] > 0.1  # not re-plotted 150 ms after the move: still moving
     assert_clean(page)
 
 
@@ -399,6 +410,53 @@ def test_marks_moved_in_place_match_marks_drawn_afresh(page, base_url):
     out = page.evaluate(MARKS_REUSE)
     assert [m["tag"] for m in out["fresh"]] == ["path", "path", "circle"]
     assert out["moved"] == out["fresh"]
+    assert_clean(page)
+
+
+# What follows an input but is not its answer (lib/dom.js afterAnswer): the first
+# call runs at once, a burst runs once with its newest value after a frame has been
+# rendered, and inputs one per frame are followed at most every `gap` ms.
+AFTER_ANSWER = """
+async () => {
+  /* LIB_PRELUDE */
+  const [{ afterAnswer }, { disposer }] = await Promise.all([lib("dom"), lib("figure")]);
+  const d = disposer();
+  const runs = [];
+  const later = afterAnswer((value) => runs.push({ value, at: performance.now() }), d, { gap: 100 });
+  const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  later("first");
+  const atOnce = runs.length;
+  let framed = Infinity;
+  requestAnimationFrame(() => { framed = performance.now(); });
+  later("second");
+  later("third");
+  const afterBurst = runs.length;
+  await pause(300);
+  const burst = runs.slice(1);
+  runs.length = 0;
+  for (let i = 0; i < 30; i += 1) {
+    later(i);
+    await nextFrame();
+  }
+  await pause(300);
+  d.run();
+  return { atOnce, afterBurst, burst, framed, steady: runs };
+}
+""".replace("/* LIB_PRELUDE */", LIB_PRELUDE)
+
+
+@pytest.mark.browser
+def test_updates_after_the_answer_wait_for_a_frame_and_keep_the_newest(page, base_url):
+    open_chapter(page, base_url, figures=["hero"])
+    out = page.evaluate(AFTER_ANSWER)
+    assert out["atOnce"] == 1 and out["afterBurst"] == 1
+    assert [run["value"] for run in out["burst"]] == ["third"]
+    assert out["burst"][0]["at"] > out["framed"]  # after the frame, not before it
+    steady = out["steady"]
+    assert steady[-1]["value"] == 29  # the newest value is always shown in the end
+    assert 2 <= len(steady) < 30  # inputs one per frame: followed, but not every one
+    assert all(b["at"] - a["at"] >= 99 for a, b in pairwise(steady))
     assert_clean(page)
 
 
@@ -485,15 +543,17 @@ def test_knobs_select_a_run_and_update_the_table(page, base_url):
     )  # fmt: skip
     assert page.evaluate(f"{gd(page, 'knobs')}.data[4].y") == run["y_hat"]
     assert page.evaluate(f"{gd(page, 'knobs', 2)}.data[1].y") == run["weight_norms"]["layers"][-1]
-    after = table.inner_text()
-    assert after != before
-    assert format(run["summary"]["final_val_loss"], ".3g") in after
-    code = page.inner_text("#fig-knobs .wtwm-knobs-code code")
+    # The table and the code follow the plots one frame later (afterAnswer).
+    expect(table).to_contain_text(format(run["summary"]["final_val_loss"], ".3g"))
+    assert table.inner_text() != before
     wd = regularisers["knobs"]["weight_decay"][-1]
+    expect(page.locator("#fig-knobs .wtwm-knobs-code code")).to_contain_text(f"weight_decay={wd!r}")
+    code = page.inner_text("#fig-knobs .wtwm-knobs-code code")
     assert f"weight_decay={wd!r}" in code and "nn.Dropout(p=0.0)" in code
     assert "patience" not in code
     compile(code, "knobs code panel", "exec")  # what the reader copies is valid Python
     page.check("#knobs-es")
+    expect(page.locator("#fig-knobs .wtwm-knobs-code code")).to_contain_text("patience = ")
     code = page.inner_text("#fig-knobs .wtwm-knobs-code code")
     assert f"patience = {regularisers['patience']}" in code and "best_epoch >= patience" in code
     compile(code, "knobs code panel", "exec")
@@ -545,7 +605,7 @@ def test_knobs_handle_a_missing_run(page, base_url):
     page.select_option("#knobs-p", index=knobs["dropout"].index(missing["dropout"]))
     assert "not precomputed" in page.inner_text("#fig-knobs .wtwm-knobs-missing")
     assert page.evaluate(f"{gd(page, 'knobs')}.data[4].visible") is False
-    assert "—" in page.inner_text("#fig-knobs .wtwm-knobs-table tbody")
+    expect(page.locator("#fig-knobs .wtwm-knobs-table tbody")).to_contain_text("—")
     assert_clean(page)
 
 

@@ -124,6 +124,25 @@ def test_divergence_is_detected_and_descent_stops_with_finite_numbers(ratio):
     assert all(loss_low <= v <= loss_high for v in result["path"]["loss"])
 
 
+def test_the_view_zooms_out_in_doublings_and_holds_every_iterate():
+    """Stepping a diverging descent, or sweeping α, changes the axes at most at
+    three zoom levels (each double the last), never at every step or every α."""
+    diverging = [descend(1.1 * CRITICAL, steps=n) for n in range(40)]
+    sweep = [descend(lr, steps=10) for lr in np.linspace(SPEC["lr"]["min"], SPEC["lr"]["max"], 200)]
+    for results in (diverging, sweep):
+        widths = {round(r["view"]["w"][1] - r["view"]["w"][0], 9) for r in results}
+        assert 2 <= len(widths) <= 3
+        narrowest = min(widths)
+        assert all(round(w / narrowest, 9) in (1, 2, 4) for w in widths)
+        for r in results:
+            low, high = r["view"]["w"]
+            assert all(low <= w <= high for w in r["path"]["w"])
+            assert all(v <= r["view"]["loss"][1] for v in r["path"]["loss"])
+    assert landscape.zoom_level(1.0, 0.3) == 1.0
+    assert landscape.zoom_level(1.0, 2.0) == 2.0
+    assert landscape.zoom_level(1.0, 2.0001) == 4.0
+
+
 def test_the_controls_reach_every_regime():
     assert SPEC["lr"]["min"] < landscape.CRAWL * CRITICAL
     assert SPEC["lr"]["max"] > 1.2 * CRITICAL

@@ -198,7 +198,7 @@ def test_landscape_steps_plays_and_detects_divergence(page, base_url):
     dots = plot_dots(page, LANDSCAPE)
     assert [w for w, _ in dots] == pytest.approx(expected["path"]["w"])
     assert [loss for _, loss in dots] == pytest.approx(expected["path"]["loss"])
-    assert widget.locator(".wtwm-landscape-log tbody tr").count() == 4
+    expect(widget.locator(".wtwm-landscape-log tbody tr")).to_have_count(4)  # one frame later
     assert f"w = {expected['current']['w']:.4g}" in widget.locator(".wtwm-readout").inner_text()
     critical = expected["critical_lr"]
     assert f"critical rate {critical:.3g}" in widget.inner_text()

@@ -171,6 +171,16 @@ def _run(x, y, b: float, w0: float, lr: float, steps: int, w_min: float, bound: 
     return {"w": w_values, "loss": losses, "grad": grads, "event": event}
 
 
+def zoom_level(half: float, distance: float) -> float:
+    """The view's half-width: `half`, doubled as often as needed to hold an iterate
+    `distance` from the slice minimum. Zooming out in doublings keeps the axes still
+    while a reader drags α or steps a diverging descent (each step is drawn on the
+    same scale as the one before), and there are only three levels up to ESCAPE."""
+    if distance <= half:
+        return half
+    return half * 2.0 ** math.ceil(math.log2(distance / half) - 1e-9)  # exactly 2·half: 2·half
+
+
 def descend(x, y, b, w0, lr, steps=0) -> dict:
     """Take `steps` steps of gradient descent on w from w0 with b fixed, and describe them.
 
@@ -191,7 +201,7 @@ def descend(x, y, b, w0, lr, steps=0) -> dict:
     run = _run(x, y, b, w0, lr, int(steps), w_min, bound=ESCAPE * half)
     taken = len(run["w"]) - 1
     w_now, loss_now, grad_now = run["w"][-1], run["loss"][-1], run["grad"][-1]
-    reach = max(half, *(abs(w - w_min) for w in run["w"]))  # every iterate stays in view
+    reach = zoom_level(half, max(abs(w - w_min) for w in run["w"]))
     curve_w = np.linspace(w_min - 1.05 * reach, w_min + 1.05 * reach, CURVE_POINTS)
     curve_loss = loss(x, y, curve_w, b)
     dw = 0.25 * reach  # half-length of the drawn tangent

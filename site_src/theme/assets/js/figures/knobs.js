@@ -3,7 +3,7 @@
 // against the unregularised baseline, with a summary table and the PyTorch loop
 // for that setting.
 import { loadData } from "../lib/data.js";
-import { button, captionLine, h, setText, stage, stateButtons } from "../lib/dom.js";
+import { afterAnswer, button, captionLine, h, setText, stage, stateButtons } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
 import { extent, fmt, padded } from "../lib/numbers.js";
 import { axis, legendColumns, themedPlot, topLegend } from "../lib/plot.js";
@@ -242,11 +242,17 @@ export const mount = figure(async (el, d) => {
     if (!same(knobs.dropout, defaults.dropout)) out.p = knobs.dropout;
     return out;
   }
-  function show() {
+  const codeText = () => codeFor(knobs, { ...file.config, patience: data.patience });
+  // The plots answer a change; the table, the code and the caption sentence follow
+  // in the next frame.
+  const showDetails = afterAnswer(() => {
     summary.fill(run, base);
-    setText(missing, run ? "" : "This combination was not precomputed: only the baseline is shown.");
-    setText(code, codeFor(knobs, { ...file.config, patience: data.patience }));
+    setText(code, codeText());
     say(describe(knobs, run, base));
+  }, d);
+  function show() {
+    setText(missing, run ? "" : "This combination was not precomputed: only the baseline is shown.");
+    showDetails();
   }
   function set(next) {
     knobs = { ...knobs, ...next };
@@ -266,7 +272,7 @@ export const mount = figure(async (el, d) => {
   d.on(decay.input, "change", () => set({ weight_decay: Number(decay.input.value) }));
   d.on(dropout.input, "change", () => set({ dropout: Number(dropout.input.value) }));
   d.on(copy, "click", async () => {
-    copied.textContent = (await copyText(code.textContent)) ? "Copied." : "Select the code and copy it.";
+    copied.textContent = (await copyText(codeText())) ? "Copied." : "Select the code and copy it.";
   });
   show();
 });

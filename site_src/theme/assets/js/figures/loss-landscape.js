@@ -4,7 +4,7 @@
 // rate, the regime); this file wires the controls and draws two views of it.
 import { legendEntry, numberControl, numberOr, sameOr } from "../lib/controls.js";
 import { loadData } from "../lib/data.js";
-import { button, h, setAttr, setText, stage, toggle } from "../lib/dom.js";
+import { afterAnswer, button, h, setAttr, setText, stage, toggle } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
 import { marksLayer } from "../lib/marks.js";
 import { fmt, steadyRange } from "../lib/numbers.js";
@@ -144,6 +144,7 @@ export const mount = figure(async (el, d) => {
   const current = h("p", { class: "wtwm-readout__line" });
   const event = h("p", { class: "wtwm-landscape-event", role: "status" });
   const log = logTable();
+  const showLog = afterAnswer(log.show, d);
   const sliceBox = h("div", { class: "wtwm-plot", role: "img" });
   const surfaceBox = h("div", { class: "wtwm-plot", role: "img" });
   const sliceMemo = {};
@@ -175,7 +176,7 @@ export const mount = figure(async (el, d) => {
     setText(current, `Step ${r.steps_taken}: w = ${fmt(r.current.w, 4)}, loss = ${fmt(r.current.loss, 4)}, dL/dw = ${fmt(r.current.grad, 4)}.`);
     setText(event, r.event?.text ?? "");
     setAttr(event, "data-kind", r.event?.name ?? "");
-    log.show(r.path);
+    showLog(r.path);
     stepButton.disabled = r.done || widget.failed();
     for (const b of [playButton, restartButton]) b.disabled = widget.failed();
     setAttr(sliceBox, "aria-label", `Loss parabola at b = ${fmt(r.b)} with ${r.steps_taken} descent steps from w0 = ${fmt(r.w0)}; now w = ${fmt(r.current.w)}, loss ${fmt(r.current.loss)}.`);

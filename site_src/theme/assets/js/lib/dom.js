@@ -20,6 +20,40 @@ export function setAttr(el, name, value) {
   if (el.getAttribute(name) !== String(value)) el.setAttribute(name, String(value));
 }
 
+// For what follows an input but is not its answer (a step log, a code listing, a
+// summary table): update(...args) runs once the frame that shows the answer has
+// been rendered, so its layout and paint never delay that frame (about 1 ms per
+// input each, measured on the landscape's log and the knobs' code and table),
+// and at most every `gap` ms while inputs keep coming, with the newest arguments.
+// The first call runs at once, so a figure mounts complete.
+export function afterAnswer(update, d, { gap = 100 } = {}) {
+  let pending = null;
+  let frame = 0;
+  let timer = 0;
+  let last = -Infinity;
+  d.add(() => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  });
+  const run = () => {
+    timer = 0;
+    last = performance.now();
+    const args = pending;
+    pending = null;
+    update(...args);
+  };
+  return (...args) => {
+    pending = args;
+    if (last === -Infinity) return run();
+    if (frame || timer) return;
+    // A task posted from a frame's animation callbacks runs after that frame.
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      timer = setTimeout(run, Math.max(0, last + gap - performance.now()));
+    });
+  };
+}
+
 export function h(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attributes)) {

@@ -107,7 +107,11 @@ export async function themedPlot(container, spec, d) {
     return [data, merge(themed, layout)];
   };
   let drawn = signatures([], {}); // the state the SVG shows
-  let catchUp = 0;
+  let catchUp = 0; // a pending re-plot by Plotly of what was moved in place
+  const cancelCatchUp = () => {
+    clearTimeout(catchUp);
+    catchUp = 0;
+  };
   // Plotly's diff ignores new data arrays while datarevision stays the same, so
   // react gives it a new one whenever the points changed. Traces moved in place
   // (below) count too: Plotly's copy of them is behind the drawing, and its diff
@@ -115,7 +119,7 @@ export async function themedPlot(container, spec, d) {
   const movedTraces = new Set();
   let revision = 0;
   const react = (data, layout) => {
-    clearTimeout(catchUp);
+    cancelCatchUp();
     const next = signatures(data, layout);
     if (movedTraces.size || next.points !== drawn.points) revision += 1;
     drawn = next;
@@ -123,8 +127,8 @@ export async function themedPlot(container, spec, d) {
     return Plotly.react(container, data, { ...layout, datarevision: revision }, PLOT_CONFIG);
   };
   const settle = (ms, replot) => {
-    clearTimeout(catchUp);
-    catchUp = setTimeout(replot, ms);
+    cancelCatchUp();
+    catchUp = setTimeout(() => { catchUp = 0; replot(); }, ms);
   };
   // Moves the traces whose points changed, or returns false (the caller reacts).
   const move = (data, next) => {
@@ -142,7 +146,7 @@ export async function themedPlot(container, spec, d) {
   const newRanges = (data, layout, next) => {
     const axes = axisKeys(layout);
     if (next.frame !== drawn.frame || !axes.every((key) => Array.isArray(layout[key].range))) return false;
-    clearTimeout(catchUp);
+    cancelCatchUp();
     Plotly.relayout(container, Object.fromEntries(axes.map((key) => [`${key}.range`, layout[key].range])));
     const applied = axes.every((key) => String(container._fullLayout[key]?.range) === String(layout[key].range));
     const behind = [...movedTraces];
@@ -166,7 +170,11 @@ export async function themedPlot(container, spec, d) {
     update: (settleMs = 150) => {
       const [data, layout] = current();
       const next = signatures(data, layout);
-      if (next.key === drawn.key) return;
+      if (next.key === drawn.key) {
+        // Still moving (only marks change, say): the re-plot waits for a pause.
+        if (catchUp) settle(settleMs, () => react(...current()));
+        return;
+      }
       const done = next.frame === drawn.frame
         && (next.ranges === drawn.ranges ? move(data, next) : newRanges(data, layout, next));
       if (!done) {
@@ -180,7 +188,7 @@ export async function themedPlot(container, spec, d) {
     // a millisecond, against ~20 ms for any Plotly update), then let Plotly re-plot the
     // same state once the reader pauses, so resizes and theme changes agree with it.
     scrub: (data, traces) => {
-      clearTimeout(catchUp);
+      cancelCatchUp();
       if (!moveDrawnTraces(container, data, traces)) return plot.frame(data, traces);
       for (const i of traces) movedTraces.add(i);
       settle(200, () => {
@@ -189,7 +197,7 @@ export async function themedPlot(container, spec, d) {
       });
     },
   };
-  d.add(() => clearTimeout(catchUp));
+  d.add(cancelCatchUp);
   d.add(onSchemeChange(() => plot.redraw()));
   d.add(() => Plotly.purge(container));
   return plot;
