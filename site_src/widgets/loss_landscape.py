@@ -178,7 +178,8 @@ def zoom_level(half: float, distance: float) -> float:
     same scale as the one before), and there are only three levels up to ESCAPE."""
     if distance <= half:
         return half
-    return half * 2.0 ** math.ceil(math.log2(distance / half) - 1e-9)  # exactly 2·half: 2·half
+    # The tolerance keeps a distance of exactly 2·half (up to rounding) at 2·half.
+    return half * 2.0 ** math.ceil(math.log2(distance / half) - 1e-9)
 
 
 def descend(x, y, b, w0, lr, steps=0) -> dict:
