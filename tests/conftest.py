@@ -250,6 +250,18 @@ def plots_behind_their_data(page, selector: str) -> list[str]:
     return page.evaluate(PLOTLY_BEHIND, selector)
 
 
+def wait_for_plotly_catch_up(page) -> None:
+    """Wait past the pause after which Plotly re-plots traces moved in place
+    (CATCH_UP_MS in lib/plot.js)."""
+    page.evaluate(
+        """async () => {
+        const root = document.baseURI.replace(/chapter-01\\/.*$/, "");
+        const { CATCH_UP_MS } = await import(new URL("assets/js/lib/plot.js", root).href);
+        await new Promise((resolve) => setTimeout(resolve, CATCH_UP_MS + 200));
+      }"""
+    )
+
+
 def seen_text(locator) -> str:
     """The text a reader sees once they scroll to `locator`. Chapter sections far
     from the viewport are not rendered (content-visibility: auto), and innerText

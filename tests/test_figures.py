@@ -24,6 +24,7 @@ from tests.conftest import (
     plots_behind_their_data,
     seen_text,
     toggle_scheme,
+    wait_for_plotly_catch_up,
 )
 
 FIGURES = ["hero", "lr-sweep", "trajectories", "loss-curve", "knobs", "converge"]
@@ -325,22 +326,40 @@ async () => {
     return Math.max(...x.map((xi, i) => Math.hypot(numbers[2 * i] - xa.l2p(xi), numbers[2 * i + 1] - ya.l2p(state.y[i]))));
   };
   const plotlyCopyError = () => Math.max(...box.calcdata[0].map((point, i) => Math.abs(point.y - state.y[i])));
-  const settled = () => new Promise((resolve) => setTimeout(resolve, 400));
+  const { CATCH_UP_MS } = await lib("plot");
+  const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const settled = () => wait(CATCH_UP_MS + 200);
+  const hover = (buttons) => box.querySelector(".nsewdrag").dispatchEvent(
+    new PointerEvent("pointermove", { bubbles: true, buttons, clientX: 200, clientY: 150 }));
   const out = {};
   state.y = zigzag(2);  // points only: moved in place
   plot.update();
   out.points = drawnError();
+  await wait(CATCH_UP_MS / 2);
+  out.beforePause = plotlyCopyError();
   await settled();
   out.pointsSettled = plotlyCopyError();
   state.y = zigzag(2.5);  // moved in place, then updates with nothing new (only marks
   plot.update();  // move): Plotly's re-plot (10-20 ms) waits until they pause
   for (let i = 0; i < 6; i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await wait(CATCH_UP_MS / 4);
     plot.update();
   }
   out.stillMoving = plotlyCopyError();
   await settled();
   out.pausedSettled = plotlyCopyError();
+  state.y = zigzag(1.5);  // the pointer over the plot (hover labels): Plotly catches
+  plot.update();  // up at once, unless a button is pressed (a scrub)
+  hover(1);
+  out.scrubbing = plotlyCopyError();
+  hover(0);
+  out.hovered = plotlyCopyError();
+  state.y = zigzag(1.8);  // a resize: Plotly re-lays the plot out from its copy
+  plot.update();
+  window.dispatchEvent(new Event("resize"));
+  out.resized = plotlyCopyError();
+  await wait(300);  // Plotly's own resize, 100 ms later, draws the current points
+  out.afterResize = drawnError();
   state.y = zigzag(5);  // points and axes that no longer fit them
   state.yRange = [-1, 7];
   plot.update();
@@ -365,11 +384,12 @@ def test_plot_updates_draw_the_new_points_and_plotly_catches_up(page, base_url):
     open_chapter(page, base_url, figures=["hero"])
     out = page.evaluate(PLOT_UPDATES)
     assert out["yRange"] == [-1, 7]
-    for step in ["points", "ranges", "style"]:
+    for step in ["points", "ranges", "style", "afterResize"]:
         assert out[step] < 0.5, (step, out)
-    for step in ["pointsSettled", "pausedSettled", "rangesSettled", "styleCopy"]:
+    for step in ["pointsSettled", "pausedSettled", "rangesSettled", "styleCopy", "hovered", "resized"]:  # fmt: skip
         assert out[step] < 1e-9, (step, out)
-    assert out["stillMoving"] > 0.1  # not re-plotted 150 ms after the move: still moving
+    for step in ["beforePause", "stillMoving", "scrubbing"]:  # Plotly not caught up yet
+        assert out[step] > 0.1, (step, out)
     assert_clean(page)
 
 
@@ -474,7 +494,7 @@ def test_plots_draw_their_current_data_after_every_kind_of_change(page, base_url
     page.select_option("#knobs-wd", index=2)
     page.select_option("#knobs-p", index=1)
     page.click("#knobs-es")
-    page.wait_for_timeout(600)  # moved traces are re-plotted by Plotly once the reader pauses
+    wait_for_plotly_catch_up(page)  # moved traces are re-plotted once the reader pauses
     assert plots_behind_their_data(page, MINE) == []
     assert_clean(page)
 
@@ -578,10 +598,10 @@ def test_knobs_change_and_undo_leave_the_drawn_lines_of_the_setting_shown(page, 
         p.value = value; p.dispatchEvent(new Event('change')); }""",
         original,
     )
-    page.wait_for_timeout(600)  # past the settle time: Plotly has re-plotted
+    wait_for_plotly_catch_up(page)
     assert page.evaluate(drawn) == shown
     page.select_option("#knobs-p", "0.3")
-    page.wait_for_timeout(600)
+    wait_for_plotly_catch_up(page)
     assert page.evaluate(drawn) != shown
     assert_clean(page)
 

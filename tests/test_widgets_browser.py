@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import ROOT, assert_clean, plots_behind_their_data, screenshot, toggle_scheme
+from tests.conftest import (
+    ROOT,
+    assert_clean,
+    plots_behind_their_data,
+    screenshot,
+    toggle_scheme,
+    wait_for_plotly_catch_up,
+)
 
 sys.path.insert(0, str(ROOT / "site_src" / "widgets"))
 import layer_forward
@@ -240,7 +247,7 @@ def test_landscape_steps_plays_and_detects_divergence(page, base_url):
         assert len(plot_dots(page, LANDSCAPE, index)) == event_step(widget)
     # The axes grew with the diverging descent; the parabola Plotly drew on them is
     # the current one (re-plotted once the reader pauses), not one from before.
-    page.wait_for_timeout(600)
+    wait_for_plotly_catch_up(page)
     assert plots_behind_their_data(page, LANDSCAPE) == []
     widget.scroll_into_view_if_needed()
     screenshot(page, "widget-landscape-diverged")
