@@ -607,6 +607,34 @@ def test_knobs_change_and_undo_leave_the_drawn_lines_of_the_setting_shown(page, 
 
 
 @pytest.mark.browser
+def test_hover_labels_right_after_a_knob_change_show_the_new_setting(page, base_url):
+    """The lines move in place at once and Plotly's copy catches up later, but a
+    pointer over the plot brings it up to date before Plotly writes a hover label."""
+    open_chapter(page, base_url, figures=["knobs"])
+    page.locator("#fig-knobs .wtwm-knobs-curves").scroll_into_view_if_needed()
+    area = page.locator("#fig-knobs .wtwm-knobs-curves .nsewdrag").bounding_box()
+    label = "() => document.querySelector('#fig-knobs .wtwm-knobs-curves .hoverlayer').textContent"
+
+    def hover_label() -> str:
+        page.mouse.move(area["x"] + area["width"] * 0.15, area["y"] + area["height"] / 2)
+        expect(
+            page.locator("#fig-knobs .wtwm-knobs-curves .hoverlayer .hovertext").first
+        ).to_be_attached()
+        text = page.evaluate(label)
+        page.mouse.move(0, 0)
+        return text
+
+    before = hover_label()
+    page.select_option("#knobs-wd", index=0)
+    at_once = hover_label()
+    wait_for_plotly_catch_up(page)
+    assert "this run" in at_once
+    assert at_once != before
+    assert at_once == hover_label()  # what Plotly shows once it has caught up by itself
+    assert_clean(page)
+
+
+@pytest.mark.browser
 def test_knobs_handle_a_missing_run(page, base_url):
     """A grid with a hole (a run that failed or was not computed) shows a message."""
     document = json.loads((ROOT / "docs" / "data" / "regularisers.json").read_text())
