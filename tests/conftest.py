@@ -250,6 +250,18 @@ def plots_behind_their_data(page, selector: str) -> list[str]:
     return page.evaluate(PLOTLY_BEHIND, selector)
 
 
+TABLES_WIDER_THAN_THEIR_BOX = """(selector) => [...document.querySelectorAll(selector)]
+  .map((table) => [table, table.closest('.md-typeset__scrollwrap') ?? table.parentElement])
+  .filter(([table, box]) => box.scrollWidth > box.clientWidth + 1)
+  .map(([table, box]) => `${table.closest('[id]')?.id ?? location.pathname}: ${box.scrollWidth} px in ${box.clientWidth}`)"""
+
+
+def tables_wider_than_their_box(page, selector: str) -> list[str]:
+    """The tables matching `selector` that scroll sideways in their box
+    (mkdocs-material's scrollwrap, else their parent)."""
+    return page.evaluate(TABLES_WIDER_THAN_THEIR_BOX, selector)
+
+
 def wait_for_plotly_catch_up(page) -> None:
     """Wait past the pause after which Plotly re-plots traces moved in place
     (CATCH_UP_MS in lib/plot.js)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import assert_clean, screenshot
+from tests.conftest import assert_clean, screenshot, tables_wider_than_their_box
 
 pytestmark = pytest.mark.browser
 
@@ -49,8 +49,9 @@ def test_instant_navigation_round_trip(page, base_url):
 
 def test_phone_width_has_no_horizontal_overflow(new_page, base_url, scheme):
     page = new_page(scheme=scheme, width=360, height=780)
-    for path in ["", "chapter-01/"]:
+    for path in ["", "chapter-01/", "notebooks/"]:
         page.goto(base_url + path)
         page.wait_for_load_state("networkidle")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    assert tables_wider_than_their_box(page, "article table") == []  # the notebooks' list
     assert_clean(page)

@@ -18,6 +18,7 @@ from tests.conftest import (
     assert_clean,
     plots_behind_their_data,
     screenshot,
+    tables_wider_than_their_box,
     toggle_scheme,
     wait_for_plotly_catch_up,
 )
@@ -266,6 +267,7 @@ def test_reduced_motion_never_autoplays_and_play_jumps_to_the_end(new_page, base
     )
     assert "Converged at step" in widget.locator(".wtwm-landscape-event").inner_text()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert tables_wider_than_their_box(page, f"{LANDSCAPE} .wtwm-landscape-log table") == []
     screenshot(page, "widget-landscape-dark-360")
     assert_clean(page)
 
