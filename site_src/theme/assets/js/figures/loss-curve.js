@@ -27,7 +27,8 @@ export function spec(data, showVal, p) {
       legend: topLegend, margin: { t: 40 }, hovermode: "x",
       shapes: showVal ? [vline(data.best_epoch, p.accent, "dot")] : [],
       annotations: showVal ? [{ x: data.best_epoch, y: Math.log10(data.best_val_loss), yshift: -14, xanchor: "left", yanchor: "top", showarrow: false,
-        text: `  lowest validation loss, epoch ${data.best_epoch}`, font: { color: p.accent, size: 12 } }] : [],
+        // It sits on the training curve: a translucent backing keeps it legible.
+        text: `  lowest validation loss, epoch ${data.best_epoch}`, font: { color: p.accent, size: 12 }, bgcolor: `${p.background}d9` }] : [],
     },
   };
 }
