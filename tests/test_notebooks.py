@@ -283,4 +283,10 @@ def test_notebook_page_fits_a_phone(new_page, base_url):
     page.goto(base_url + "notebooks/overfitting-and-regularisers/")
     page.locator(".jp-Notebook").first.wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # Cells use the article's full width: nbconvert's nested padding took 20 px a side.
+    article, code = page.evaluate(
+        "['article', '.jp-CodeCell .jp-InputArea']"
+        ".map((sel) => Math.round(document.querySelector(sel).getBoundingClientRect().left))"
+    )
+    assert code == article, (article, code)
     assert_clean(page)
