@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"  # screenshots for review; printed at the end of the run
@@ -296,6 +297,12 @@ def toggle_scheme(page, scheme: str) -> None:
             return
         page.locator("form[data-md-component=palette] label:visible").first.click()
     assert page.evaluate("() => document.body.dataset.mdColorScheme") == wanted
+
+
+def ink_pixels(png: bytes) -> int:
+    """Pixels darker than mid-grey in a PNG (a light-theme screenshot's text)."""
+    grey = Image.open(io.BytesIO(png)).convert("L")
+    return sum(grey.histogram()[:128])
 
 
 def screenshot(page, name: str) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import assert_clean, screenshot, tables_wider_than_their_box
+from tests.conftest import assert_clean, ink_pixels, screenshot, tables_wider_than_their_box
 
 pytestmark = pytest.mark.browser
 
@@ -55,3 +55,29 @@ def test_phone_width_has_no_horizontal_overflow(new_page, base_url, scheme):
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
     assert tables_wider_than_their_box(page, "article table") == []  # the notebooks' list
     assert_clean(page)
+
+
+def formula_ink(page) -> list[int]:
+    """Dark pixels in each formula with an accent (ŷ), all sections rendered, fonts loaded."""
+    page.add_style_tag(content=".wtwm-section { content-visibility: visible !important; }")
+    page.evaluate("document.body.offsetHeight; document.fonts.ready.then(() => true)")
+    formulas = page.locator("article .katex:has(.accent-body)")
+    return [ink_pixels(formulas.nth(i).screenshot()) for i in range(formulas.count())]
+
+
+def test_formulas_keep_every_glyph_in_forced_colors(new_page, base_url):
+    """Windows contrast themes paint a backplate behind each text run; KaTeX overlaps
+    an accent's box with its letter, so without opting out the hat hides the y."""
+    ink = {}
+    for forced in ("none", "active"):
+        page = new_page(forced_colors=forced)
+        page.goto(base_url + "chapter-01/")
+        ink[forced] = formula_ink(page)
+        assert_clean(page)
+    assert len(ink["none"]) >= 3
+    faded = [
+        (normal, forced)
+        for normal, forced in zip(ink["none"], ink["active"], strict=True)
+        if forced < 0.85 * normal
+    ]
+    assert faded == [], f"(ink without, with forced colours): {faded}"
