@@ -355,12 +355,13 @@ async () => {
   out.scrubbing = plotlyCopyError();
   hover(0);
   out.hovered = plotlyCopyError();
-  state.y = zigzag(1.8);  // a resize: Plotly re-lays the plot out from its copy
-  plot.update();
-  window.dispatchEvent(new Event("resize"));
+  state.y = zigzag(1.8);  // the box resized: the plot is fitted to it, and Plotly
+  plot.update();  // re-lays it out from a copy that has caught up
+  box.style.width = "400px";
+  await wait(300);
   out.resized = plotlyCopyError();
-  await wait(300);  // Plotly's own resize, 100 ms later, draws the current points
   out.afterResize = drawnError();
+  out.resizedWidth = box._fullLayout.width;
   state.y = zigzag(5);  // points and axes that no longer fit them
   state.yRange = [-1, 7];
   plot.update();
@@ -385,6 +386,7 @@ def test_plot_updates_draw_the_new_points_and_plotly_catches_up(page, base_url):
     open_chapter(page, base_url, figures=["hero"])
     out = page.evaluate(PLOT_UPDATES)
     assert out["yRange"] == [-1, 7]
+    assert out["resizedWidth"] == 400
     for step in ["points", "ranges", "style", "afterResize"]:
         assert out[step] < 0.5, (step, out)
     for step in ["pointsSettled", "pausedSettled", "rangesSettled", "styleCopy", "hovered", "resized"]:  # fmt: skip
@@ -788,6 +790,86 @@ def test_phone_width_no_overflow(new_page, base_url, scheme):
     # table scroll sideways at this width.
     page.locator("#fig-checkpoints").scroll_into_view_if_needed()
     assert tables_wider_than_their_box(page, "#fig-checkpoints table") == []
+    assert_clean(page)
+
+
+# What is wrong with each plot under `selector` as drawn: a size that is not its
+# box's, tick labels without ink, a legend entry (symbol and text) over the data,
+# running into another entry or out of the plot.
+PLOT_DEFECTS = """async ([selector, only]) => {
+await new Promise((frame) => requestAnimationFrame(() => requestAnimationFrame(frame)));  // rendered as shown
+return [...document.querySelectorAll(`${selector} .js-plotly-plot`)].filter((gd, i) => only === undefined || i === only).flatMap((gd) => {
+  const where = gd.closest("figure").id;
+  const svg = gd.querySelector(".main-svg").getBoundingClientRect();
+  const dataTop = svg.top + gd._fullLayout._size.t;
+  const defects = Math.abs(svg.width - gd.clientWidth) < 1 ? [] : [`${where}: drawn ${svg.width} px wide in ${gd.clientWidth}`];
+  if (![...gd.querySelectorAll(".xtick text, .ytick text")].some((tick) => tick.getBBox().width)) defects.push(`${where}: no tick label has ink`);
+  const inks = [...gd.querySelectorAll(".legend .traces")].map((entry) => {
+    const boxes = [...entry.querySelectorAll(".legendtext, .legendsymbols")]
+      .map((e) => e.getBoundingClientRect()).filter((r) => r.width);
+    return { name: entry.textContent, left: Math.min(...boxes.map((r) => r.left)), right: Math.max(...boxes.map((r) => r.right)),
+      top: Math.min(...boxes.map((r) => r.top)), bottom: Math.max(...boxes.map((r) => r.bottom)) };
+  });
+  inks.forEach((a, i) => {
+    if (a.left < svg.left - 0.5 || a.right > svg.right + 0.5) defects.push(`${where}: '${a.name}' leaves the plot`);
+    if (a.bottom > dataTop + 1) defects.push(`${where}: '${a.name}' covers the data`);
+    for (const b of inks.slice(i + 1)) {
+      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) defects.push(`${where}: '${a.name}' runs into '${b.name}'`);
+    }
+  });
+  return defects;
+});
+}"""
+
+
+def legends_in_columns(page) -> list[str]:
+    return page.evaluate(
+        f"[...document.querySelectorAll('{MINE} .js-plotly-plot')]"
+        ".filter((gd) => gd._fullLayout.legend.entrywidthmode === 'fraction')"
+        ".map((gd) => gd.closest('figure').id)"
+    )
+
+
+def plot_defects_once_shown(page, figure: str) -> list[str]:
+    """Each plot of a figure scrolled to the middle of the window in turn, as a reader
+    would look at it; what is wrong with it (PLOT_DEFECTS) once it has had time to fit."""
+    defects = []
+    for plot in range(PLOTS[figure]):
+        for _ in range(30):  # plots are fitted to their box a frame or two after it changes
+            # Again each time: sections above change height as they are shown at the
+            # new width, and move the plot away.
+            page.evaluate(
+                "([id, i]) => document.querySelectorAll(`#${id} .js-plotly-plot`)[i]"
+                ".scrollIntoView({ block: 'center' })",
+                [f"fig-{figure}", plot],
+            )
+            page.wait_for_timeout(100)
+            found = page.evaluate(PLOT_DEFECTS, [f"#fig-{figure}", plot])
+            if not found:
+                break
+        defects += found
+    return defects
+
+
+@pytest.mark.browser
+def test_plots_refit_when_a_phone_turns(new_page, base_url):
+    """A phone turned sideways (360 -> 740 px) with the figures off-screen: Plotly's
+    own resize, run in sections the browser skips (content-visibility), left plots
+    without text at their old size, and a legend that lost a row over the data.
+    Legend columns wrap where they would collide: at 320 px (a 1280 px screen at
+    400 % zoom) "true function" ran into "train"."""
+    page = new_page(width=1280)
+    open_chapter(page, base_url)
+    wide = legends_in_columns(page)
+    assert {"fig-hero", "fig-knobs", "fig-converge"} <= set(wide)
+    for width in (360, 740, 320, 1280):
+        page.evaluate("window.scrollTo(0, 0)")
+        page.set_viewport_size({"width": width, "height": 800})
+        for figure in FIGURES:  # as the reader scrolls down to each
+            assert plot_defects_once_shown(page, figure) == [], width
+        if width == 320:
+            assert "fig-hero" not in legends_in_columns(page)
+    assert legends_in_columns(page) == wide
     assert_clean(page)
 
 

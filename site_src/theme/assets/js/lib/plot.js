@@ -41,10 +41,45 @@ export function logTicks(lo, hi) {
 }
 
 // Horizontal legend above the plot: never covers data, wraps on a phone.
-// legendColumns(2) lines short entries up in two columns instead.
+// legendColumns(2) lines short entries up in two columns instead, while each
+// column is wide enough for its entries (themedPlot checks: legendColumnsCollide).
 export const topLegend = { orientation: "h", traceorder: "normal", x: 0, xanchor: "left", y: 1.02, yanchor: "bottom",
   itemclick: false, itemdoubleclick: false }; // state lives in the controls and the URL, not the legend
 export const legendColumns = (n) => ({ ...topLegend, entrywidth: 1 / n, entrywidthmode: "fraction" });
+
+// Would the legend's entries, in columns, run into each other or out of the plot?
+// Plotly does not wrap inside a column: on a 320 px phone "true function" ran into
+// "train". Each entry's ink (symbol and text, from its own origin) is measured as
+// drawn, so the answer holds whether the legend is in columns or wrapped now.
+const ENTRY_GAP_PX = 2;
+function legendColumnsCollide(container, legend) {
+  const size = container._fullLayout?._size;
+  if (legend?.entrywidthmode !== "fraction" || !size || !container.clientWidth) return false;
+  const n = Math.round(1 / legend.entrywidth);
+  const column = (container.clientWidth - size.l - size.r) * legend.entrywidth;
+  const inks = [...container.querySelectorAll(".legend .traces")].map((entry) => {
+    const boxes = [...entry.querySelectorAll(".legendtext, .legendsymbols")].map((e) => e.getBBox());
+    return { start: Math.min(...boxes.map((b) => b.x)), end: Math.max(...boxes.map((b) => b.x + b.width)) };
+  });
+  return inks.some(({ end }, i) => {
+    const next = (i + 1) % n && inks[i + 1];
+    return end > column + (next ? next.start - ENTRY_GAP_PX : size.r);
+  });
+}
+
+// Holds content-visibility: visible on a section (if any) until every holder
+// has released it; the section's own rule applies again after.
+const holds = new WeakMap();
+function keepRendered(section) {
+  if (!section) return () => {};
+  holds.set(section, (holds.get(section) ?? 0) + 1);
+  section.style.contentVisibility = "visible";
+  return () => {
+    const left = holds.get(section) - 1;
+    holds.set(section, left);
+    if (!left) section.style.contentVisibility = "";
+  };
+}
 
 // A vertical line at x spanning the plot height, and its label.
 export function vline(x, color, dash = "dot", extra = {}) {
@@ -106,11 +141,15 @@ function signatures(data, layout) {
 // only their points and axis ranges changed), or plot.frame() / plot.scrub() per frame.
 export async function themedPlot(container, spec, d) {
   const Plotly = await loadPlotly();
+  let legend = null; // as the spec asks for it
+  let wrapLegend = false; // measured by fit, not on every update: it reads layout
   const current = () => {
     const scheme = currentScheme();
     const { data, layout } = spec(palette(scheme), scheme);
     const themed = themedLayout(scheme);
     for (const key of axisKeys(layout)) layout[key] = merge(themed.xaxis, layout[key]);
+    legend = layout.legend;
+    if (wrapLegend) layout.legend = { ...legend, entrywidth: undefined, entrywidthmode: undefined };
     return [data, merge(themed, layout)];
   };
   let drawn = signatures([], {}); // the state the SVG shows
@@ -169,6 +208,54 @@ export async function themedPlot(container, spec, d) {
     return next.points === drawn.points || move(data, next);
   };
   await react(...current());
+  // Plotly's own `responsive` option resized plots on every window resize, even
+  // in a section the browser was skipping (content-visibility): measured there,
+  // a plot came back without any text and at its old size (a phone turned to
+  // landscape). So a plot is fitted to its box only while shown: when the box
+  // changes size, and when its section is shown again. Fitting also chooses
+  // between legend columns and wrapping (legendColumnsCollide).
+  const section = container.closest(".wtwm-section");
+  if (section) d.on(section, "contentvisibilityautostatechange", (event) => { if (!event.skipped) requestAnimationFrame(fit); });
+  const fitOnce = async () => {
+    if (!container.checkVisibility({ contentVisibilityAuto: true })) return;
+    const wrap = legendColumnsCollide(container, legend);
+    const resized = Math.abs(container._fullLayout.width - container.clientWidth) >= 0.5;
+    if (!resized && wrap === wrapLegend) return;
+    wrapLegend = wrap;
+    // Plotly draws asynchronously: a reader scrolling away mid-draw would have
+    // the rest drawn unseen, so the section is kept rendered until it is done.
+    const release = keepRendered(section);
+    try {
+      if (resized) await Plotly.Plots.resize(container);
+      await react(...current());
+      // Laid out and drawn again from the current state: a resize alone leaves a
+      // legend that gained or lost rows where it was, over the data.
+      await Plotly.redraw(container);
+    } finally {
+      release();
+    }
+  };
+  // One fit at a time: a resize and a reveal often come together.
+  let fitting = null;
+  let fitAgain = false;
+  const fit = () => {
+    if (fitting) {
+      fitAgain = true;
+      return fitting;
+    }
+    fitting = fitOnce().finally(() => {
+      fitting = null;
+      if (fitAgain) {
+        fitAgain = false;
+        fit();
+      }
+    });
+    return fitting;
+  };
+  await fit();
+  const resizes = new ResizeObserver(() => fit());
+  resizes.observe(container);
+  d.add(() => resizes.disconnect());
   const plot = {
     Plotly,
     gd: container,
@@ -210,10 +297,9 @@ export async function themedPlot(container, spec, d) {
     },
   };
   d.add(cancelCatchUp);
-  // Hover labels come from Plotly's copy, and a resize re-lays the plot out from it.
-  // A pressed button is a scrub (scrubPlot): it keeps moving the drawing instead.
+  // Hover labels come from Plotly's copy (and a resize re-lays the plot out from it:
+  // see fit). A pressed button is a scrub (scrubPlot): it keeps moving the drawing.
   d.on(container, "pointermove", (event) => { if (!event.buttons) catchUpNow(); }, true);
-  d.on(window, "resize", catchUpNow);
   d.add(onSchemeChange(() => plot.redraw()));
   d.add(() => Plotly.purge(container));
   return plot;

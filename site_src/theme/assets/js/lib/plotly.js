@@ -32,4 +32,5 @@ export function loadPlotly() {
   });
 }
 
-export const PLOT_CONFIG = { displaylogo: false, responsive: true, displayModeBar: false };
+// Not `responsive`: themedPlot resizes plots itself, only while they are shown.
+export const PLOT_CONFIG = { displaylogo: false, displayModeBar: false };
