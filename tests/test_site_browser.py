@@ -47,12 +47,13 @@ def test_instant_navigation_round_trip(page, base_url):
     assert_clean(page)
 
 
-def test_phone_width_has_no_horizontal_overflow(new_page, base_url, scheme):
-    page = new_page(scheme=scheme, width=360, height=780)
+@pytest.mark.parametrize("width", [320, 360])  # 320: a 1280 px screen at 400 % zoom
+def test_phone_width_has_no_horizontal_overflow(new_page, base_url, scheme, width):
+    page = new_page(scheme=scheme, width=width, height=780)
     for path in ["", "chapter-01/", "notebooks/"]:
         page.goto(base_url + path)
         page.wait_for_load_state("networkidle")
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
     assert tables_wider_than_their_box(page, "article table") == []  # the notebooks' list
     assert_clean(page)
 
