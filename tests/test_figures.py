@@ -21,6 +21,7 @@ from tests.conftest import (
     ARTIFACTS,
     ROOT,
     assert_clean,
+    plot_defects_once_shown,
     plots_behind_their_data,
     seen_text,
     tables_wider_than_their_box,
@@ -793,62 +794,12 @@ def test_phone_width_no_overflow(new_page, base_url, scheme):
     assert_clean(page)
 
 
-# What is wrong with each plot under `selector` as drawn: a size that is not its
-# box's, tick labels without ink, a legend entry (symbol and text) over the data,
-# running into another entry or out of the plot.
-PLOT_DEFECTS = """async ([selector, only]) => {
-await new Promise((frame) => requestAnimationFrame(() => requestAnimationFrame(frame)));  // rendered as shown
-return [...document.querySelectorAll(`${selector} .js-plotly-plot`)].filter((gd, i) => only === undefined || i === only).flatMap((gd) => {
-  const where = gd.closest("figure").id;
-  const svg = gd.querySelector(".main-svg").getBoundingClientRect();
-  const dataTop = svg.top + gd._fullLayout._size.t;
-  const defects = Math.abs(svg.width - gd.clientWidth) < 1 ? [] : [`${where}: drawn ${svg.width} px wide in ${gd.clientWidth}`];
-  if (![...gd.querySelectorAll(".xtick text, .ytick text")].some((tick) => tick.getBBox().width)) defects.push(`${where}: no tick label has ink`);
-  const inks = [...gd.querySelectorAll(".legend .traces")].map((entry) => {
-    const boxes = [...entry.querySelectorAll(".legendtext, .legendsymbols")]
-      .map((e) => e.getBoundingClientRect()).filter((r) => r.width);
-    return { name: entry.textContent, left: Math.min(...boxes.map((r) => r.left)), right: Math.max(...boxes.map((r) => r.right)),
-      top: Math.min(...boxes.map((r) => r.top)), bottom: Math.max(...boxes.map((r) => r.bottom)) };
-  });
-  inks.forEach((a, i) => {
-    if (a.left < svg.left - 0.5 || a.right > svg.right + 0.5) defects.push(`${where}: '${a.name}' leaves the plot`);
-    if (a.bottom > dataTop + 1) defects.push(`${where}: '${a.name}' covers the data`);
-    for (const b of inks.slice(i + 1)) {
-      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) defects.push(`${where}: '${a.name}' runs into '${b.name}'`);
-    }
-  });
-  return defects;
-});
-}"""
-
-
 def legends_in_columns(page) -> list[str]:
     return page.evaluate(
         f"[...document.querySelectorAll('{MINE} .js-plotly-plot')]"
         ".filter((gd) => gd._fullLayout.legend.entrywidthmode === 'fraction')"
         ".map((gd) => gd.closest('figure').id)"
     )
-
-
-def plot_defects_once_shown(page, figure: str) -> list[str]:
-    """Each plot of a figure scrolled to the middle of the window in turn, as a reader
-    would look at it; what is wrong with it (PLOT_DEFECTS) once it has had time to fit."""
-    defects = []
-    for plot in range(PLOTS[figure]):
-        for _ in range(30):  # plots are fitted to their box a frame or two after it changes
-            # Again each time: sections above change height as they are shown at the
-            # new width, and move the plot away.
-            page.evaluate(
-                "([id, i]) => document.querySelectorAll(`#${id} .js-plotly-plot`)[i]"
-                ".scrollIntoView({ block: 'center' })",
-                [f"fig-{figure}", plot],
-            )
-            page.wait_for_timeout(100)
-            found = page.evaluate(PLOT_DEFECTS, [f"#fig-{figure}", plot])
-            if not found:
-                break
-        defects += found
-    return defects
 
 
 @pytest.mark.browser

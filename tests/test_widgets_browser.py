@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from tests.conftest import (
     ROOT,
     assert_clean,
+    plot_defects_once_shown,
     plots_behind_their_data,
     screenshot,
     tables_wider_than_their_box,
@@ -162,6 +163,27 @@ def test_layer_activation_switch_shows_a_plot_of_its_own(page, base_url):
         assert shown["name"] == f"f(z) = {expected['formula']}"
         assert shown["y"] == pytest.approx(expected["curve"]["a"].tolist())
         assert layer_point(page) == pytest.approx((expected["z"], expected["a"]))
+    assert_clean(page)
+
+
+def test_widget_plots_refit_when_a_phone_turns(new_page, base_url):
+    """As for the data figures (test_figures.py): a phone turned sideways and back
+    with the widgets off-screen; each widget plot, once shown, is drawn at its box's
+    size, with its text, its legend above the data (Plotly's own resize left the
+    layer widget's plots at the old size, without text, legend over the data)."""
+    page = new_page(width=360, height=800)
+    open_widget(page, base_url, LAYER, "?landscape.steps=10")
+    open_widget(page, base_url, LANDSCAPE)
+    activations = len(layer_forward.initial_state()["activations"])
+    page.wait_for_function(  # the first plot, and one per activation built while idle
+        "([sel, n]) => document.querySelectorAll(sel + ' .js-plotly-plot').length === n",
+        arg=[LAYER, activations + 1], timeout=BOOT_MS,
+    )  # fmt: skip
+    for width in (740, 360):
+        page.evaluate("window.scrollTo(0, 0)")
+        page.set_viewport_size({"width": width, "height": 800})
+        for figure in ("layer-widget", "loss-landscape"):
+            assert plot_defects_once_shown(page, figure) == [], width
     assert_clean(page)
 
 
