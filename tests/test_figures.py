@@ -246,6 +246,20 @@ def test_without_javascript_the_numbers_are_still_there(new_page, base_url):
 
 
 @pytest.mark.browser
+def test_fallback_tables_fit_a_phone(new_page, base_url):
+    """What a reader sees until a figure draws (or if it never does): its fallback
+    table. With Material's 5rem header cells, lr-sweep's was 353 px wide in 326."""
+    page = new_page(width=360)
+    page.add_init_script(  # no figure ever mounts: they wait to be near the viewport
+        "window.IntersectionObserver = class { observe() {} unobserve() {} disconnect() {} };"
+    )
+    page.goto(base_url + "chapter-01/")
+    page.add_style_tag(content=".wtwm-section { content-visibility: visible !important; }")
+    assert page.locator(".wtwm-fallback table:visible").count() >= 5
+    assert tables_wider_than_their_box(page, "article table") == []
+
+
+@pytest.mark.browser
 def test_checkpoint_links_resolve(page, base_url):
     page.goto(base_url + "chapter-01/")
     files = data("weights")["files"]
