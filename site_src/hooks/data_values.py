@@ -2,6 +2,7 @@
 
 The path after the file name is looked up inside the file's ``data`` block, so a
 number in the text is always the number that was computed, never typed by hand.
+After the ``|`` comes a Python format spec, or one of the named formats below.
 """
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ PLACEHOLDER = re.compile(
     r"\{\{\s*data\.(?P<file>\w+)\.(?P<path>[\w.\[\]-]+)\s*(?:\|\s*(?P<fmt>[^}\s]+)\s*)?\}\}"
 )
 INDEX = re.compile(r"(\w[\w-]*)|\[(-?\d+)\]")
+
+
+def kilobytes(size: int) -> str:
+    return f"{size / 1024:.{1 if size < 10240 else 0}f} KB"
+
+
+NAMED_FORMATS = {"KB": kilobytes}
 
 
 @cache
@@ -43,6 +51,8 @@ def render(markdown: str, docs_dir: str, where: str) -> str:
                 f"{where}: cannot resolve {{{{ data.{name}.{path} }}}} "
                 f"in docs/data/{name}.json: {error!r}"
             ) from error
+        if fmt in NAMED_FORMATS:
+            return NAMED_FORMATS[fmt](value)
         return format(value, fmt) if fmt else str(value)
 
     return PLACEHOLDER.sub(substitute, markdown)
