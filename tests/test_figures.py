@@ -7,6 +7,7 @@ data changes the expectations with it. Every non-local request is blocked.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ from itertools import pairwise
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from PIL import Image, ImageChops
 from playwright.sync_api import expect
 
 from tests.conftest import (
@@ -695,6 +697,28 @@ def test_validation_toggle_hides_and_restores(page, base_url):
     assert toggle.get_attribute("aria-pressed") == "false"
     assert page.evaluate(visible_traces) == 3
     assert caption.inner_text() == shown
+    assert_clean(page)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_pressed_toggle_looks_pressed_in_forced_colors(new_page, base_url, scheme):
+    """Windows contrast themes repaint every button alike: without its own rule the
+    pressed toggle (same label either way) changed 5 % of its pixels, a border tint."""
+    page = new_page(scheme=scheme, forced_colors="active")
+    open_chapter(page, base_url, figures=["loss-curve"])
+    toggle = page.locator("#fig-loss-curve button.wtwm-toggle")
+
+    def look() -> Image.Image:
+        page.mouse.move(0, 0)  # no hover, no focus ring: the pressed state alone
+        page.evaluate("document.activeElement.blur()")
+        return Image.open(io.BytesIO(toggle.screenshot())).convert("L")
+
+    before = look()
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    changed = sum(ImageChops.difference(before, look()).histogram()[32:])
+    assert changed > 0.5 * before.width * before.height, (changed, before.size)
     assert_clean(page)
 
 
