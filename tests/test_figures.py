@@ -866,6 +866,39 @@ def test_plots_refit_when_a_phone_turns(new_page, base_url):
     assert_clean(page)
 
 
+PLOT_TEXT = f"""() => [...document.querySelectorAll('{MINE} .js-plotly-plot')].map((gd) =>
+  [gd.closest('figure').id, parseFloat(gd.querySelector('.xtick text').style.fontSize), gd.clientHeight])"""
+
+
+@pytest.mark.browser
+def test_plot_text_follows_the_readers_text_size(new_page, base_url):
+    """A reader whose browser's default text size is 32 px (200 %) gets plot text
+    and plots that grow with it, as far as the plot's width holds its legend, and
+    back again when the setting goes back to 16 px. Before, plot text stayed 13 px."""
+    page = new_page(width=1280)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.enable")
+
+    def text_size(px: int) -> None:
+        cdp.send("Page.setFontSizes", {"fontSizes": {"standard": px, "fixed": px * 13 // 16}})
+
+    def plots_as_shown() -> list:
+        for figure in FIGURES:
+            assert plot_defects_once_shown(page, figure) == [], figure
+        return page.evaluate(PLOT_TEXT)
+
+    text_size(32)
+    open_chapter(page, base_url)
+    large = plots_as_shown()
+    text_size(16)
+    default = plots_as_shown()
+    assert len(large) == len(default) == sum(PLOTS.values())
+    assert {size for _, size, _ in default} == {13}
+    for (figure, size, height), (_, _, default_height) in zip(large, default, strict=True):
+        assert size >= 1.5 * 13 and height >= 1.9 * default_height, (figure, size, height)
+    assert_clean(page)
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [360, 1280])
 def test_reserved_height_matches_the_drawn_figure(new_page, base_url, width):

@@ -187,6 +187,25 @@ def test_widget_plots_refit_when_a_phone_turns(new_page, base_url):
     assert_clean(page)
 
 
+def test_widget_plot_text_follows_the_readers_text_size(new_page, base_url):
+    """As for the data figures: with the browser's default text size at 32 px, the
+    widgets' plot text grows (it stayed 13 px) and every plot still fits its box."""
+    page = new_page(width=1280, height=900)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.enable")
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 26}})
+    open_widget(page, base_url, LAYER)
+    open_widget(page, base_url, LANDSCAPE)
+    for figure in ("layer-widget", "loss-landscape"):
+        assert plot_defects_once_shown(page, figure) == []
+    sizes = page.evaluate(
+        "(sel) => [...document.querySelectorAll(sel)].map((gd) => gd._fullLayout.font.size)",
+        f"{LAYER} .js-plotly-plot, {LANDSCAPE} .js-plotly-plot",
+    )
+    assert len(sizes) >= 3 and min(sizes) >= 1.5 * 13, sizes
+    assert_clean(page)
+
+
 @pytest.mark.parametrize(
     ("typed", "says"),
     [("abc", "is not a number"), ("1e400", "too large"), ("NaN", "not a number you can")],

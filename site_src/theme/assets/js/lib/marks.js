@@ -9,7 +9,7 @@
 // Each mark is plain data, so tests can read what is drawn: the element
 // carries data-mark (its kind) and data-x / data-y (data coordinates).
 import { setText } from "./dom.js";
-import { currentScheme, palette } from "./theme.js";
+import { currentScheme, FONT_PX, palette } from "./theme.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 let nextClipId = 0;
@@ -74,7 +74,7 @@ const join = (values) => values.map((v) => String(v)).join(" ");
 //   {kind: "path", x: [...], y: [...], line: {color, width, dash}}
 //   {kind: "vline", x, line}                        a line across the plot's height
 //   {kind: "text", x, yPaper, text, color}          a label at x, yPaper of the way up
-function describeMark(mark, px, py, top) {
+function describeMark(mark, px, py, top, textScale) {
   const element = (tag, attributes, text) => ({ tag, attributes: Object.fromEntries(
     Object.entries(attributes).filter(([, v]) => v !== undefined && v !== null && v !== "")), text });
   const dataset = { "data-mark": mark.kind, "data-x": Array.isArray(mark.x) ? join(mark.x) : mark.x,
@@ -92,8 +92,8 @@ function describeMark(mark, px, py, top) {
       "stroke-width": width, "stroke-dasharray": dashArray(dash, width) });
   }
   if (mark.kind === "text") {
-    return element("text", { ...dataset, x: (px(mark.x) + 4).toFixed(2), y: (top(mark.yPaper) + 14).toFixed(2),
-      fill: mark.color, "font-size": 12, "text-anchor": "start" }, mark.text);
+    return element("text", { ...dataset, x: (px(mark.x) + 4).toFixed(2), y: (top(mark.yPaper) + 14 * textScale).toFixed(2),
+      fill: mark.color, "font-size": 12 * textScale, "text-anchor": "start" }, mark.text);
   }
   const [cx, cy] = [px(mark.x).toFixed(2), py(mark.y).toFixed(2)];
   const r = mark.size / 2;
@@ -131,10 +131,11 @@ export function marksLayer(plot, d) {
     const px = (v) => xa._offset + xa.l2p(xa.d2l(v));
     const py = (v) => ya._offset + ya.l2p(ya.d2l(v));
     const top = (fraction) => ya._offset + (1 - fraction) * ya._length;
+    const textScale = full.font.size / FONT_PX;
     const marks = describe(palette(currentScheme())).filter(Boolean);
     marks.forEach((mark, i) => {
       const existing = group.children[i];
-      const el = reuse(existing, describeMark(mark, px, py, top));
+      const el = reuse(existing, describeMark(mark, px, py, top, textScale));
       if (!existing) group.append(el);
     });
     while (group.children.length > marks.length) group.lastChild.remove();

@@ -86,6 +86,27 @@ export function vline(x, color, dash = "dot", extra = {}) {
   return { type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1, line: { color, width: 1.5, dash }, ...extra };
 }
 
+// Readers who set a larger default text size in their browser get larger plot
+// text too, with margins to match (never smaller than at 16 px). A plot's box has
+// font-size: medium (figures.css), which is that setting, and its height grows in
+// em with it. Plotly does not wrap legend entries: at most 13 px of text per
+// 320 px of plot width keeps the longest inside the plot.
+const textScaleOf = (container) =>
+  Math.max(1, Math.min(parseFloat(getComputedStyle(container).fontSize) / 16, container.clientWidth / 320));
+function scaleText(layout, scale) {
+  const scaleFonts = (value) => {
+    if (Array.isArray(value)) value.forEach(scaleFonts);
+    if (!isObject(value)) return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (/font$/.test(key) && typeof inner?.size === "number") value[key] = { ...inner, size: inner.size * scale };
+      scaleFonts(value[key]);
+    }
+  };
+  scaleFonts(layout);
+  layout.margin = Object.fromEntries(Object.entries(layout.margin ?? {}).map(([side, px]) => [side, Math.round(px * scale)]));
+  for (const key of axisKeys(layout)) layout[key] = { ...layout[key], automargin: true }; // room for longer tick labels
+}
+
 function isObject(value) {
   return value && typeof value === "object" && !Array.isArray(value);
 }
@@ -143,6 +164,7 @@ export async function themedPlot(container, spec, d) {
   const Plotly = await loadPlotly();
   let legend = null; // as the spec asks for it
   let wrapLegend = false; // measured by fit, not on every update: it reads layout
+  let textScale = textScaleOf(container); // read again by fit, not on every update
   const current = () => {
     const scheme = currentScheme();
     const { data, layout } = spec(palette(scheme), scheme);
@@ -150,7 +172,9 @@ export async function themedPlot(container, spec, d) {
     for (const key of axisKeys(layout)) layout[key] = merge(themed.xaxis, layout[key]);
     legend = layout.legend;
     if (wrapLegend) layout.legend = { ...legend, entrywidth: undefined, entrywidthmode: undefined };
-    return [data, merge(themed, layout)];
+    const full = merge(themed, layout);
+    if (textScale > 1) scaleText(full, textScale);
+    return [data, full];
   };
   let drawn = signatures([], {}); // the state the SVG shows
   let catchUp = 0; // a pending re-plot by Plotly of what was moved in place
@@ -219,9 +243,12 @@ export async function themedPlot(container, spec, d) {
   const fitOnce = async () => {
     if (!container.checkVisibility({ contentVisibilityAuto: true })) return;
     const wrap = legendColumnsCollide(container, legend);
-    const resized = Math.abs(container._fullLayout.width - container.clientWidth) >= 0.5;
-    if (!resized && wrap === wrapLegend) return;
+    const { width, height } = container._fullLayout;
+    const resized = Math.abs(width - container.clientWidth) >= 0.5 || Math.abs(height - container.clientHeight) >= 0.5;
+    const scale = textScaleOf(container);
+    if (!resized && wrap === wrapLegend && scale === textScale) return;
     wrapLegend = wrap;
+    textScale = scale;
     // Plotly draws asynchronously: a reader scrolling away mid-draw would have
     // the rest drawn unseen, so the section is kept rendered until it is done.
     const release = keepRendered(section);

@@ -22,6 +22,10 @@ export function palette(scheme = currentScheme()) {
   return PALETTES[scheme];
 }
 
+// Plot text at the browser's default text size (16 px); themedPlot scales it
+// with the reader's own.
+export const FONT_PX = 13;
+
 // Base Plotly layout for the current theme; figures merge their own axes into it.
 export function themedLayout(scheme = currentScheme()) {
   const p = PALETTES[scheme];
@@ -30,12 +34,12 @@ export function themedLayout(scheme = currentScheme()) {
   return {
     paper_bgcolor: p.background,
     plot_bgcolor: p.background,
-    font: { color: p.text, family: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size: 13 },
+    font: { color: p.text, family: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size: FONT_PX },
     xaxis: { ...axis },
     yaxis: { ...axis },
     legend: { font: { color: p.text }, bgcolor: "rgba(0,0,0,0)" },
     margin: { l: 56, r: 16, t: 16, b: 48 },
-    hoverlabel: { font: { family: "system-ui, sans-serif" } },
+    hoverlabel: { font: { family: "system-ui, sans-serif", size: FONT_PX } },
   };
 }
 
