@@ -93,18 +93,20 @@ export function vline(x, color, dash = "dot", extra = {}) {
 // 320 px of plot width keeps the longest inside the plot.
 const textScaleOf = (container) =>
   Math.max(1, Math.min(parseFloat(getComputedStyle(container).fontSize) / 16, container.clientWidth / 320));
-function scaleText(layout, scale) {
-  const scaleFonts = (value) => {
-    if (Array.isArray(value)) value.forEach(scaleFonts);
-    if (!isObject(value)) return;
-    for (const [key, inner] of Object.entries(value)) {
-      if (/font$/.test(key) && typeof inner?.size === "number") value[key] = { ...inner, size: inner.size * scale };
-      scaleFonts(value[key]);
-    }
+
+// A copy of layout with every font size and margin scaled (figures may keep parts
+// of their layouts between updates, so nothing is changed in place).
+function scaledText(layout, scale) {
+  const scaled = (value) => {
+    if (Array.isArray(value)) return value.map(scaled);
+    if (!isObject(value)) return value;
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) =>
+      [key, /font$/.test(key) && typeof inner?.size === "number" ? { ...scaled(inner), size: inner.size * scale } : scaled(inner)]));
   };
-  scaleFonts(layout);
-  layout.margin = Object.fromEntries(Object.entries(layout.margin ?? {}).map(([side, px]) => [side, Math.round(px * scale)]));
-  for (const key of axisKeys(layout)) layout[key] = { ...layout[key], automargin: true }; // room for longer tick labels
+  const out = scaled(layout);
+  out.margin = Object.fromEntries(Object.entries(out.margin ?? {}).map(([side, px]) => [side, Math.round(px * scale)]));
+  for (const key of axisKeys(out)) out[key].automargin = true; // room for longer tick labels
+  return out;
 }
 
 function isObject(value) {
@@ -173,8 +175,7 @@ export async function themedPlot(container, spec, d) {
     legend = layout.legend;
     if (wrapLegend) layout.legend = { ...legend, entrywidth: undefined, entrywidthmode: undefined };
     const full = merge(themed, layout);
-    if (textScale > 1) scaleText(full, textScale);
-    return [data, full];
+    return [data, textScale > 1 ? scaledText(full, textScale) : full];
   };
   let drawn = signatures([], {}); // the state the SVG shows
   let catchUp = 0; // a pending re-plot by Plotly of what was moved in place
