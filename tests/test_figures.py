@@ -890,6 +890,12 @@ def test_plot_text_follows_the_readers_text_size(new_page, base_url):
     text_size(32)
     open_chapter(page, base_url)
     large = plots_as_shown()
+    for _ in range(3):  # each update scales the spec's own sizes once, never again
+        page.locator("#hero-epoch").press("ArrowRight")
+    wait_for_plotly_catch_up(page)
+    assert page.evaluate(
+        f"(({{ font, annotations }}) => annotations[0].font.size / font.size)({gd(page, 'hero', 1)}._fullLayout)"
+    ) == pytest.approx(12 / 13)
     text_size(16)
     default = plots_as_shown()
     assert len(large) == len(default) == sum(PLOTS.values())
