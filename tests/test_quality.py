@@ -66,6 +66,64 @@ def test_axe_no_serious_violations(browser, server, built_site, base_url, scheme
         context.close()
 
 
+# Each drawn text of every plot against the plot's background: below 4.5:1 (WCAG
+# AA for text this small) it is listed. axe does not read SVG text.
+LOW_CONTRAST_PLOT_TEXT = """() => {
+  const channels = (colour) => {
+    const probe = document.createElement("i");
+    probe.style.color = colour;
+    document.body.append(probe);
+    const rgb = getComputedStyle(probe).color.match(/[\\d.]+/g).slice(0, 3).map(Number);
+    probe.remove();
+    return rgb;
+  };
+  const luminance = (rgb) => {
+    const [r, g, b] = rgb.map((v) => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  return [...document.querySelectorAll(".js-plotly-plot:not(.wtwm-plot--standby)")].flatMap((gd) => {
+    const background = luminance(channels(gd._fullLayout.paper_bgcolor));
+    return [...gd.querySelectorAll("text")].filter((t) => t.textContent.trim() && t.getBBox().width).flatMap((t) => {
+      const [hi, lo] = [luminance(channels(getComputedStyle(t).fill)), background].sort((a, b) => b - a);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      return ratio < 4.5 ? [`${gd.closest("figure").id}: "${t.textContent}" ${ratio.toFixed(2)}:1`] : [];
+    });
+  });
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 360])
+def test_chapter_accessible_with_every_figure_drawn(browser, server, base_url, scheme, width):
+    """The run over every page sees the chapter before the figures below the fold
+    mount. Here every figure and both widgets are drawn, the widgets live (not dimmed
+    while Python boots), every section rendered, and a violation of any impact
+    counts. It found the knobs' code panel scrolling sideways out of keyboard reach."""
+    from tests.conftest import instrument, open_context
+    from tests.test_figures import open_chapter
+    from tests.test_widgets_browser import LANDSCAPE, LAYER, open_widget
+
+    context = open_context(browser, scheme=scheme, width=width, bypass_csp=True)
+    try:
+        page = instrument(context.new_page())
+        open_chapter(page, base_url)
+        for widget in (LAYER, LANDSCAPE):
+            open_widget(page, base_url, widget)
+        page.locator("#fig-layer-video").scroll_into_view_if_needed()
+        page.add_style_tag(content=".wtwm-section { content-visibility: visible !important; }")
+        page.add_script_tag(content=AXE.read_text())
+        violations = page.evaluate(
+            """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+                .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' '))}`)"""
+        )
+        assert violations == []
+        assert page.evaluate(LOW_CONTRAST_PLOT_TEXT) == []
+        assert page.evaluate("document.querySelectorAll('.js-plotly-plot text').length") > 100
+        assert_clean(page)
+    finally:
+        context.close()
+
+
 @pytest.mark.browser
 def test_every_page_clean_under_csp(new_page, built_site, base_url, scheme):
     page = new_page(scheme=scheme)

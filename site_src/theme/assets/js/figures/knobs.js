@@ -163,7 +163,8 @@ function table() {
   });
   const node = h("table", { class: "wtwm-knobs-table" },
     h("caption", { class: "wtwm-visually-hidden", text: "This run against the baseline (no regularisation)" }),
-    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "" }), h("th", { scope: "col", text: "this run" }), h("th", { scope: "col", text: "baseline" }))),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, h("span", { class: "wtwm-visually-hidden", text: "measure" })),
+      h("th", { scope: "col", text: "this run" }), h("th", { scope: "col", text: "baseline" }))),
     body);
   const fill = (run, base) => ROWS.forEach(([, value], i) => {
     setText(cells[i][0], run ? value(run.summary) : "—");
@@ -213,7 +214,7 @@ export const mount = figure(async (el, d) => {
   const plots = ["fit", "curves", "norms"].map((name) => h("div", { class: `wtwm-plot wtwm-knobs-${name}`, role: "img",
     "aria-label": { fit: "Prediction of this setting and of the unregularised network against the true function", curves: "Train and validation loss per epoch, this setting against no regularisation, log scale", norms: "Norm of each layer's weight matrix at the end of training, this setting against no regularisation" }[name] }));
   const summary = table();
-  const code = h("code", { class: "language-python" });
+  const code = h("code", { class: "language-python", tabindex: "0" }); // it scrolls sideways (Material's pre > code)
   const copy = button("Copy code", { "aria-label": "Copy the training loop for this setting" });
   const copied = h("span", { class: "wtwm-status", role: "status" });
   live.append(
@@ -225,7 +226,7 @@ export const mount = figure(async (el, d) => {
     missing,
     h("div", { class: "wtwm-pair" }, plots[0], plots[1]),
     h("div", { class: "wtwm-pair" }, plots[2], h("div", { class: "wtwm-knobs-side" }, summary.node)),
-    h("div", { class: "wtwm-knobs-code" }, h("div", { class: "wtwm-knobs-code-bar" }, h("span", { text: "PyTorch loop for this run" }), copy, copied), h("pre", { tabindex: "0" }, code)),
+    h("div", { class: "wtwm-knobs-code" }, h("div", { class: "wtwm-knobs-code-bar" }, h("span", { text: "PyTorch loop for this run" }), copy, copied), h("pre", {}, code)),
   );
 
   const specs = [fitSpec, curvesSpec, normsSpec];
