@@ -191,6 +191,34 @@ def test_html_is_valid(built_site):
     assert result.returncode == 0, result.stderr
 
 
+# mkdocs-material's own code-block buttons: its JavaScript puts a <nav> inside each <pre>.
+MATERIAL_CODE_NAV = "Element \u201cnav\u201d not allowed as child of element \u201cpre\u201d"
+
+
+@pytest.mark.browser
+def test_drawn_chapter_is_valid_html(new_page, base_url, tmp_path):
+    """The built files are valid (above); so is the page once every figure and both
+    widgets have drawn their controls, tables and plots into it."""
+    from tests.test_figures import open_chapter
+    from tests.test_widgets_browser import LANDSCAPE, LAYER, open_widget
+
+    page = new_page()
+    open_chapter(page, base_url)
+    for widget in (LAYER, LANDSCAPE):
+        open_widget(page, base_url, widget)
+    page.locator("#fig-layer-video").scroll_into_view_if_needed()
+    drawn = tmp_path / "chapter.html"
+    drawn.write_text("<!DOCTYPE html>\n" + page.evaluate("document.documentElement.outerHTML"))
+    result = subprocess.run(
+        [shutil.which("java"), "-jar", str(VNU), "--errors-only", "--format", "json", str(drawn)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    errors = [m["message"] for m in json.loads(result.stderr)["messages"]]
+    assert [e for e in errors if not e.startswith(MATERIAL_CODE_NAV)] == []
+    assert page.locator(".js-plotly-plot").count() >= 12  # what was validated was drawn
+    assert_clean(page)
+
+
 def test_no_inline_event_handlers(built_site):
     handler = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
     for html in built_site.rglob("*.html"):
