@@ -34,10 +34,10 @@ async function mountOne(el) {
   }
 }
 
-// Tables and code that scroll sideways (on phones) must be reachable by keyboard.
-// The build makes every table and code block focusable (hooks/html_fixes.py);
-// here Material's table wrapper, the element that scrolls, takes the tabindex
-// over, and a ResizeObserver drops it wherever nothing scrolls. The observer reads
+// Tables, code and display formulas that scroll sideways (on phones) must be
+// reachable by keyboard. The build makes every one focusable (hooks/html_fixes.py,
+// hooks/math.py); here Material's table wrapper, the element that scrolls, takes
+// the tabindex over, and a ResizeObserver drops it wherever nothing scrolls. The observer reads
 // widths after the browser's own layout, so this never forces one, and sections
 // the browser has not laid out yet keep the safe default.
 const scrollers = new ResizeObserver((entries) => {
@@ -56,7 +56,7 @@ function watchScrollers() {
     wrap.setAttribute("tabindex", "0");
     scrollers.observe(wrap);
   }
-  for (const code of document.querySelectorAll(".md-typeset pre > code[tabindex]")) scrollers.observe(code);
+  for (const el of document.querySelectorAll(".md-typeset pre > code[tabindex], .katex-display[tabindex]")) scrollers.observe(el);
 }
 
 function mountAll() {
