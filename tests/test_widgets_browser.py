@@ -187,6 +187,36 @@ def test_widget_plots_refit_when_a_phone_turns(new_page, base_url):
     assert_clean(page)
 
 
+def test_plotly_catches_up_only_where_the_reader_can_see(page, base_url):
+    """Plotly re-plots traces moved in place once the reader pauses (CATCH_UP_MS).
+    A reader who scrolled away meanwhile has the plot's section skipped by the
+    browser (content-visibility); a re-plot run there left the layer widget's plot
+    without tick text. It waits until the plot is shown again, then runs."""
+    widget = open_widget(page, base_url, LANDSCAPE)
+    page.evaluate(
+        """(sel) => { const gd = document.querySelector(sel + ' .js-plotly-plot');
+        window.__draws = [];
+        gd.on('plotly_afterplot', () => window.__draws.push(gd.checkVisibility({ contentVisibilityAuto: true }))); }""",
+        LANDSCAPE,
+    )
+    slider = widget.locator("[data-control=b] input[type=range]")
+    drawn_after(
+        page, LANDSCAPE, lambda: (slider.focus(), slider.press("ArrowRight"))
+    )  # moves the parabola
+    page.evaluate(
+        "document.activeElement.blur(); window.scrollTo(0, 0)"
+    )  # focus keeps a section shown
+    wait_for_plotly_catch_up(page)
+    assert page.evaluate("window.__draws") == []  # nothing drawn unseen
+    assert plots_behind_their_data(page, LANDSCAPE) != []  # the re-plot is still due
+    widget.scroll_into_view_if_needed()
+    page.wait_for_function("() => window.__draws.includes(true)")
+    assert False not in page.evaluate("window.__draws")
+    assert plots_behind_their_data(page, LANDSCAPE) == []
+    assert plot_defects_once_shown(page, "loss-landscape") == []
+    assert_clean(page)
+
+
 def test_widget_plot_text_follows_the_readers_text_size(new_page, base_url):
     """As for the data figures: with the browser's default text size at 32 px, the
     widgets' plot text grows (it stayed 13 px) and every plot still fits its box."""

@@ -178,6 +178,10 @@ export async function themedPlot(container, spec, d) {
     return [data, textScale > 1 ? scaledText(full, textScale) : full];
   };
   let drawn = signatures([], {}); // the state the SVG shows
+  // A re-plot due while the plot's section is skipped (content-visibility) waits
+  // until it is shown (fit): run there, it left the layer widget's plot without
+  // tick text (in 6 of 15 runs of a tour of the chapter with large text).
+  let replotWhenShown = false;
   let catchUp = 0; // a pending re-plot by Plotly of what was moved in place
   let replot = null;
   const cancelCatchUp = () => {
@@ -187,7 +191,8 @@ export async function themedPlot(container, spec, d) {
   const catchUpNow = () => {
     if (!catchUp) return;
     cancelCatchUp();
-    replot();
+    if (container.checkVisibility({ contentVisibilityAuto: true })) replot();
+    else replotWhenShown = true;
   };
   // Plotly's diff ignores new data arrays while datarevision stays the same, so
   // react gives it a new one whenever the points changed. Traces moved in place
@@ -247,9 +252,10 @@ export async function themedPlot(container, spec, d) {
     const { width, height } = container._fullLayout;
     const resized = Math.abs(width - container.clientWidth) >= 0.5 || Math.abs(height - container.clientHeight) >= 0.5;
     const scale = textScaleOf(container);
-    if (!resized && wrap === wrapLegend && scale === textScale) return;
+    if (!resized && wrap === wrapLegend && scale === textScale && !replotWhenShown) return;
     wrapLegend = wrap;
     textScale = scale;
+    replotWhenShown = false;
     // Plotly draws asynchronously: a reader scrolling away mid-draw would have
     // the rest drawn unseen, so the section is kept rendered until it is done.
     const release = keepRendered(section);
