@@ -906,19 +906,29 @@ def test_plot_text_follows_the_readers_text_size(new_page, base_url):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("width", [360, 1280])
-def test_reserved_height_matches_the_drawn_figure(new_page, base_url, width):
-    """Layout shift ~0: each stage's CSS min-height already equals its drawn height."""
+@pytest.mark.parametrize(("width", "text_px"), [(360, 16), (1280, 16), (1280, 32)])
+def test_reserved_height_matches_the_drawn_figure(new_page, base_url, width, text_px):
+    """Layout shift ~0: each stage's CSS min-height already equals its drawn height,
+    the widgets' too (live), also for a reader whose default text size is 32 px:
+    plot heights grow with it, and the heights reserved for them did not (the
+    hero was drawn 342 px taller than reserved, the landscape 713)."""
+    from tests.test_widgets_browser import LANDSCAPE, LAYER, open_widget
+
     page = new_page(width=width)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.enable")
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": text_px, "fixed": text_px * 13 // 16}})
     open_chapter(page, base_url)
-    for figure in FIGURES:
+    for widget in (LAYER, LANDSCAPE):
+        open_widget(page, base_url, widget)
+    for figure in [*FIGURES, "layer-widget", "loss-landscape"]:
         reserved, drawn = page.evaluate(
             "(id) => { const st = document.querySelector(`#${id} .wtwm-stage`);"
             " return [parseFloat(getComputedStyle(st).minHeight), st.querySelector('.wtwm-live').getBoundingClientRect().height]; }",
             f"fig-{figure}",
         )  # fmt: skip
-        assert drawn <= reserved + 2, (figure, reserved, drawn)
-        assert reserved - drawn <= 24, (figure, reserved, drawn)
+        assert drawn <= reserved + 2, (figure, reserved, drawn)  # nothing below moves
+        assert reserved - drawn <= (24 if figure in FIGURES else 40), (figure, reserved, drawn)
     assert_clean(page)
 
 
