@@ -518,7 +518,13 @@ def test_plots_draw_their_current_data_after_every_kind_of_change(page, base_url
     page.select_option("#knobs-wd", index=2)
     page.select_option("#knobs-p", index=1)
     page.click("#knobs-es")
-    wait_for_plotly_catch_up(page)  # moved traces are re-plotted once the reader pauses
+    wait_for_plotly_catch_up(page)  # moved traces are re-plotted once the reader pauses,
+    for figure in FIGURES:  # or, in a section the reader has left, once it is shown again
+        page.locator(f"#fig-{figure}").scroll_into_view_if_needed()
+        for _ in range(20):
+            if not plots_behind_their_data(page, f"#fig-{figure}"):
+                break
+            page.wait_for_timeout(100)
     assert plots_behind_their_data(page, MINE) == []
     assert_clean(page)
 
