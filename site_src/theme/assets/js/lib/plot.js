@@ -180,7 +180,7 @@ export async function themedPlot(container, spec, d) {
   let drawn = signatures([], {}); // the state the SVG shows
   // A re-plot due while the plot's section is skipped (content-visibility) waits
   // until it is shown (fit): run there, it left the layer widget's plot without
-  // tick text (in 6 of 15 runs of a tour of the chapter with large text).
+  // tick text (in 6 of 12 tours of the chapter with 24-32 px text).
   let replotWhenShown = false;
   let catchUp = 0; // a pending re-plot by Plotly of what was moved in place
   let replot = null;
