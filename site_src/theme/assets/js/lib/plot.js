@@ -88,9 +88,9 @@ export function vline(x, color, dash = "dot", extra = {}) {
 
 // Readers who set a larger default text size in their browser get larger plot
 // text too, with margins to match (never smaller than at 16 px). A plot's box has
-// font-size: medium (figures.css), which is that setting, and its height grows in
-// em with it. Plotly does not wrap legend entries: at most 13 px of text per
-// 320 px of plot width keeps the longest inside the plot.
+// font-size: medium (figures.css), which is that setting; its height grows with
+// it too (--wtwm-text-px). Plotly does not wrap legend entries: at most 13 px of
+// text per 320 px of plot width keeps the longest inside the plot.
 const textScaleOf = (container) =>
   Math.max(1, Math.min(parseFloat(getComputedStyle(container).fontSize) / 16, container.clientWidth / 320));
 
