@@ -90,7 +90,7 @@ def run_js(body: str):
     if node is None:
         pytest.skip("node is not installed")
     prelude = (
-        f'import * as plot from "{(JS / "lib" / "plot.js").as_uri()}";\n'
+        f'import * as plot from "{(JS / "lib" / "plot-spec.js").as_uri()}";\n'
         f'import * as numbers from "{(JS / "lib" / "numbers.js").as_uri()}";\n'
         f'import * as live from "{(JS / "lib" / "live.js").as_uri()}";\n'
         f'import * as figure from "{(JS / "lib" / "figure.js").as_uri()}";\n'

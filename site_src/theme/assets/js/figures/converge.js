@@ -6,7 +6,8 @@ import { captionLine, h, stage } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
 import { extent, fmt, padded } from "../lib/numbers.js";
 import { epochPlayer } from "../lib/player.js";
-import { axis, legendColumns, scrubPlot, themedPlot, topLegend } from "../lib/plot.js";
+import { scrubPlot, themedPlot } from "../lib/plot.js";
+import { axis, legendColumns, topLegend } from "../lib/plot-spec.js";
 
 const PREFIX = "converge";
 const PREDICTION = 2;

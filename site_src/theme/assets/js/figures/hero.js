@@ -7,7 +7,8 @@ import { captionLine, h, stage } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
 import { extent, fmt, nearestIndex, padded } from "../lib/numbers.js";
 import { epochPlayer } from "../lib/player.js";
-import { axis, legendColumns, scrubPlot, themedPlot, topLegend, vline } from "../lib/plot.js";
+import { scrubPlot, themedPlot } from "../lib/plot.js";
+import { axis, legendColumns, topLegend, vline } from "../lib/plot-spec.js";
 
 const PREFIX = "hero";
 const PREDICTION = 3; // trace index of the moving prediction in the fit chart

@@ -6,7 +6,8 @@ import { loadData } from "../lib/data.js";
 import { afterAnswer, button, captionLine, h, setText, stage, stateButtons } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
 import { extent, fmt, padded } from "../lib/numbers.js";
-import { axis, legendColumns, themedPlot, topLegend } from "../lib/plot.js";
+import { themedPlot } from "../lib/plot.js";
+import { axis, legendColumns, topLegend } from "../lib/plot-spec.js";
 import { marksLayer } from "../lib/marks.js";
 import { copyText, readState } from "../lib/url-state.js";
 

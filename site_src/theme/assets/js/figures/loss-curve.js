@@ -5,7 +5,8 @@ import { loadData } from "../lib/data.js";
 import { button, captionLine, h, stage, stateButtons, toggle } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
 import { extent, fmt } from "../lib/numbers.js";
-import { axis, themedPlot, topLegend, vline } from "../lib/plot.js";
+import { themedPlot } from "../lib/plot.js";
+import { axis, topLegend, vline } from "../lib/plot-spec.js";
 import { readState } from "../lib/url-state.js";
 
 const PREFIX = "loss-curve";

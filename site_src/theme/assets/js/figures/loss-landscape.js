@@ -8,7 +8,8 @@ import { afterAnswer, button, h, setAttr, setText, stage, toggle } from "../lib/
 import { figure } from "../lib/figure.js";
 import { marksLayer } from "../lib/marks.js";
 import { fmt, steadyRange } from "../lib/numbers.js";
-import { axis, themedPlot, topLegend } from "../lib/plot.js";
+import { themedPlot } from "../lib/plot.js";
+import { axis, topLegend } from "../lib/plot-spec.js";
 import { callPython, callPythonMany } from "../lib/python.js";
 import { prefersReducedMotion } from "../lib/site.js";
 import { readState } from "../lib/url-state.js";

@@ -5,7 +5,8 @@ import { loadData } from "../lib/data.js";
 import { captionLine, h, stage, stateButtons } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
 import { extent, finite, fmt, padded } from "../lib/numbers.js";
-import { axis, themedPlot, topLegend } from "../lib/plot.js";
+import { themedPlot } from "../lib/plot.js";
+import { axis, topLegend } from "../lib/plot-spec.js";
 import { readState } from "../lib/url-state.js";
 
 const PREFIX = "lr-sweep";

@@ -5,7 +5,8 @@ import { loadData } from "../lib/data.js";
 import { captionLine, h, stage } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
 import { extent, fmt, padded } from "../lib/numbers.js";
-import { axis, legendColumns, themedPlot } from "../lib/plot.js";
+import { themedPlot } from "../lib/plot.js";
+import { axis, legendColumns } from "../lib/plot-spec.js";
 
 // Four stacked panels sharing the epoch axis (top to bottom).
 const PANELS = [
