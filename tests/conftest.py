@@ -170,6 +170,19 @@ def open_context(browser, *, scheme="light", width=1280, height=900, **options):
     return context
 
 
+# Every layout shift the reader did not cause (no input in the last 500 ms), with
+# what moved: the browser's own account, as Lighthouse's CLS reads it.
+RECORD_LAYOUT_SHIFTS = """
+window.__shifts = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (entry.hadRecentInput) continue;
+    window.__shifts.push({ value: entry.value, moved: entry.sources.map((s) =>
+      `${s.node?.closest?.("[id]")?.id ?? "?"} ${s.node?.className ?? s.node?.nodeName} ${s.previousRect.y}->${s.currentRect.y}`) });
+  }
+}).observe({ type: "layout-shift", buffered: true });
+"""
+
 CSP_LISTENER = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (e) =>

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, assert_clean, seen_text
+from tests.conftest import RECORD_LAYOUT_SHIFTS, ROOT, assert_clean, seen_text
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -335,3 +335,34 @@ def test_tab_reaches_every_control_in_order(new_page, base_url, width):
     )
     assert no_ring == []
     assert [stop for stop in idle if stop] == []
+
+
+SCROLL_STEP_PX = 300
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("width", "text_px"), [(1280, 16), (360, 16), (360, 24)])
+def test_nothing_moves_while_the_reader_scrolls_the_chapter(new_page, base_url, width, text_px):
+    """Scrolling the whole chapter, figures mount, plots draw and Python starts,
+    and nothing on screen moves, also with a larger default text size on a phone.
+    Found by this test: the Python status line and the widgets' "Computed by NumPy"
+    note grew by lines when their text changed (24 px, 360 px: CLS 0.093), and the
+    hero's stage moved up 15 px as its table gave way (1280 px)."""
+    page = new_page(width=width, height=780)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.enable")
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": text_px, "fixed": text_px * 13 // 16}})
+    page.add_init_script(RECORD_LAYOUT_SHIFTS)
+    page.goto(base_url + "chapter-01/")
+    page.wait_for_load_state("networkidle")
+    # Script scrolling: a wheel or key would count as input and hide the shifts.
+    while page.evaluate(
+        f"scrollY + innerHeight < document.documentElement.scrollHeight - 1 && !void scrollBy(0, {SCROLL_STEP_PX})"
+    ):
+        page.wait_for_timeout(100)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)  # Python's answer to the last widget
+    assert page.evaluate("document.querySelectorAll('[data-figure] .js-plotly-plot').length") >= 14
+    assert page.locator(".wtwm-widget[data-live=true]").count() == 2
+    assert page.evaluate("window.__shifts") == []
+    assert_clean(page)

@@ -159,9 +159,8 @@ export const mount = figure(async (el, d) => {
     },
   });
   const views = plotViews(stack, d, initial.activations.map((a) => a.name), widget.peek);
-  const statusSlot = h("div");
-  host.append(statusSlot, h("div", { class: "wtwm-controls wtwm-widget-controls" }, ...Object.values(controls).map((c) => c.root)),
+  host.append(widget.status, h("div", { class: "wtwm-controls wtwm-widget-controls" }, ...Object.values(controls).map((c) => c.root)),
     out.root, widget.note, stack, widget.buttons.root);
   await views.start(widget.shown);
-  widget.start(statusSlot);
+  widget.start();
 });

@@ -164,12 +164,12 @@ export const mount = figure(async (el, d) => {
     render,
     onStop: pause,
   });
-  const statusSlot = h("div");
-  stage(el).append(statusSlot,
+  stage(el).append(widget.status,
     h("div", { class: "wtwm-controls wtwm-widget-controls" }, ...Object.values(controls).map((c) => c.root)),
     h("div", { class: "wtwm-landscape-actions" }, stepButton, playButton, restartButton, stepInfo),
     h("div", { class: "wtwm-readout" }, regime, current), event, widget.note,
     h("div", { class: "wtwm-pair" }, sliceBox, surfaceBox), log.root, widget.buttons.root);
+  render(widget.shown(), false); // the readout now, not once the plots are drawn: the page below would move
 
   function render(r, isCurrent) {
     setText(stepInfo, `step ${r.steps_taken} of at most ${maxSteps}`);
@@ -218,5 +218,5 @@ export const mount = figure(async (el, d) => {
   const slice = await themedPlot(sliceBox, (p) => sliceSpec(widget.shown(), p, sliceMemo), d);
   const surfacePlot = await themedPlot(surfaceBox, (p, scheme) => surfaceSpec(surface, inputs, p, scheme, surfaceMemo), d);
   plots = { slice, surface: surfacePlot, sliceMarks: marksLayer(slice, d), surfaceMarks: marksLayer(surfacePlot, d) };
-  widget.start(statusSlot);
+  widget.start();
 });

@@ -2,7 +2,7 @@
 // (typed input is checked and explained next to the field, never thrown), a
 // labelled <select>, the Python status line, and stable references that let a
 // paint skip Plotly. The update loop from inputs to Python to paint is lib/live.js.
-import { h, setAttr, setText } from "./dom.js";
+import { h, setAttr, setText, steadyText } from "./dom.js";
 import { fmt } from "./numbers.js";
 import { onPythonStatus } from "./python.js";
 
@@ -121,16 +121,19 @@ const STATUS = {
   failed: ({ detail }) => `Python could not start in this browser (${detail}), so this widget cannot compute new values. It shows its starting values; the rest of the page works as usual.`,
 };
 
-// A status line that follows Python's state; onChange(state) sees every change.
-export function pythonStatus(d, onChange = () => {}) {
-  const line = h("p", { class: "wtwm-status wtwm-python-status", role: "status" });
-  d.add(onPythonStatus((status) => {
-    line.textContent = STATUS[status.state](status);
+// Python's status line, at its full height from the start (nothing below moves
+// as it fills in); follow(onChange) writes each status into it, and onChange(state)
+// sees every change.
+export function pythonStatus(d) {
+  const usual = [STATUS.idle(), STATUS.starting(), STATUS.ready({ detail: "10.0 s" })]; // not failed: rare, and it says much more
+  const line = steadyText("p", { class: "wtwm-status wtwm-python-status", role: "status" }, usual);
+  const follow = (onChange) => d.add(onPythonStatus((status) => {
+    setText(line.text, STATUS[status.state](status));
     line.dataset.state = status.state;
     line.classList.toggle("wtwm-error", status.state === "failed");
     onChange(status.state);
   }));
-  return line;
+  return { line, follow };
 }
 
 // ---------------------------------------------------------------- cheap redraws

@@ -14,6 +14,19 @@ export function setText(el, text) {
   }
 }
 
+// An element whose text changes by itself (Python's status, say) that keeps the
+// height of the tallest of `texts` from the start, so nothing below it moves when
+// it changes: with large text on a phone, "Starting Python…" took one line and
+// "Python ready …" three. Hidden copies of those texts share its one grid cell;
+// write the text with setText(line.text, ...).
+export function steadyText(tag, attributes, texts) {
+  const text = h("span");
+  const sizers = texts.map((t) => h("span", { class: "wtwm-steady__sizer", "aria-hidden": "true", text: t }));
+  const line = h(tag, { ...attributes, class: `${attributes.class ?? ""} wtwm-steady`.trim() }, text, ...sizers);
+  line.text = text;
+  return line;
+}
+
 // Sets an attribute only when its value changes (a write, even of the same value,
 // makes the browser re-check styles and accessibility).
 export function setAttr(el, name, value) {

@@ -6,7 +6,7 @@
 // (the drawn result matches the controls), data-live (Python computed it),
 // data-renders, and a `wtwm:drawn` event after every draw.
 import { pythonStatus } from "./controls.js";
-import { h, setText, stateButtons } from "./dom.js";
+import { setText, stateButtons, steadyText } from "./dom.js";
 import { liveUpdate } from "./live.js";
 import { PythonError, startPythonWhenNear } from "./python.js";
 
@@ -20,7 +20,9 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
   let live = false; // true once Python has computed something on this page
   let failed = false; // Python cannot start here: keep the starting state
   let pythonReady = false;
-  const note = h("p", { class: "wtwm-widget-note", "aria-live": "polite" });
+  const computedBy = (engine) => `Computed by ${engine} in your browser.`;
+  const status = pythonStatus(d);
+  const note = steadyText("p", { class: "wtwm-widget-note", "aria-live": "polite" }, [computedBy("NumPy 10.10.10")]);
   const buttons = stateButtons({
     el, prefix, section, d,
     getState: () => Object.fromEntries(Object.entries(state).filter(([k, v]) => v !== defaults[k])),
@@ -36,8 +38,8 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
     },
     fail: (error) => {
       onStop();
-      if (error instanceof PythonError) note.textContent = `Python refused this input: ${error.message}`;
-      else if (!failed) note.textContent = `This widget could not compute: ${error.message}`;
+      if (error instanceof PythonError) setText(note.text, `Python refused this input: ${error.message}`);
+      else if (!failed) setText(note.text, `This widget could not compute: ${error.message}`);
     },
   });
 
@@ -45,8 +47,7 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
     render(shown, current);
     el.classList.toggle("wtwm-widget--pending", !current && !pythonReady); // dim while Python boots
     el.dataset.current = String(current);
-    const said = live ? `Computed by ${shown.engine ?? "NumPy"} in your browser.` : "";
-    setText(note, said); // a live region: only news
+    setText(note.text, live ? computedBy(shown.engine ?? "NumPy") : ""); // a live region: only news
     el.dataset.live = String(live);
     el.dataset.renders = String(Number(el.dataset.renders ?? 0) + 1);
     el.dispatchEvent(new CustomEvent("wtwm:drawn", { detail: { inFrame } })); // for benchmarks
@@ -75,13 +76,13 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
 
   // Once the widget's elements are on the page: draw the starting state, follow
   // Python's status, start it when the reader nears, compute a deep link's state.
-  function start(statusSlot) {
+  function start() {
     show(matches(defaults));
-    statusSlot.replaceWith(pythonStatus(d, (python) => {
+    status.follow((python) => {
       pythonReady = python === "ready";
       if (python === "ready" && !live) update(state); // show that NumPy computes here
       if (python === "failed") fallBack();
-    }));
+    });
     // Not earlier: compiling Pyodide's wasm while plotly.js is evaluated (both
     // CPU-bound) made Python ready 0.6 s sooner on a cold load but doubled that
     // evaluation, leaving the main thread one 0.8 s task (measured).
@@ -91,5 +92,5 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
 
   // peek(values): the result computed ahead for the current state with `values` changed, if any.
   const peek = (values) => update.peek({ ...state, ...values });
-  return { note, buttons, change, start, peek, shown: () => shown, failed: () => failed };
+  return { status: status.line, note, buttons, change, start, peek, shown: () => shown, failed: () => failed };
 }
