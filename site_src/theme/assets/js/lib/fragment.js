@@ -24,6 +24,8 @@ export function holdLinkedTarget() {
   const id = decodeURIComponent(location.hash.slice(1));
   const target = id && document.getElementById(id);
   if (!target || restoring) return;
+  const root = document.documentElement;
+  root.classList.add("wtwm-linked"); // every section laid out (site.css): no placeholders near the target
   // Observers report after layout and before paint: the reader never sees the
   // target elsewhere. The first report comes at once, for every section.
   const sections = new ResizeObserver(() => target.scrollIntoView({ block: "start", behavior: "instant" }));
@@ -32,7 +34,7 @@ export function holdLinkedTarget() {
   const stop = () => release();
   for (const type of READER_INPUTS) window.addEventListener(type, stop, { capture: true, passive: true });
   release = () => {
-    document.documentElement.classList.add("wtwm-settled"); // site.css
+    root.classList.remove("wtwm-linked"); // far sections are skipped again, at their real heights
     sections.disconnect();
     clearTimeout(timer);
     for (const type of READER_INPUTS) window.removeEventListener(type, stop, { capture: true });
