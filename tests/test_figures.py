@@ -281,9 +281,10 @@ def test_checkpoint_links_resolve(page, base_url):
         assert "weights_only=True" in code.nth(i).text_content()
         assert checkpoint["file"].rsplit("/", 1)[1] in code.nth(i).text_content()
     sizes = page.locator("#fig-checkpoints .wtwm-bytes")
+    header = page.locator("#fig-checkpoints th").nth(2).text_content()
     for i, checkpoint in enumerate(files):  # KB in the cell, the exact count in its title
-        kb, unit = sizes.nth(i).text_content().split()
-        assert unit == "KB" and abs(float(kb) * 1024 - checkpoint["bytes"]) <= 512
+        kb = sizes.nth(i).text_content()
+        assert header == "size (KB)" and abs(float(kb) * 1024 - checkpoint["bytes"]) <= 512
         assert sizes.nth(i).get_attribute("title") == f"{checkpoint['bytes']:,} bytes"
     assert_clean(page)
 

@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -162,11 +163,13 @@ def test_chapter_prints_every_section_and_the_drawn_figures(page, base_url):
     from pypdf import PdfReader
 
     page.goto(base_url + "chapter-01/")
+    page.locator("#fig-hero").scroll_into_view_if_needed()  # below the fold in wider fonts
     page.wait_for_function(
         "() => document.querySelectorAll('#fig-hero .js-plotly-plot .main-svg').length >= 2"
     )
     pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
-    printed = " ".join(" ".join(sheet.extract_text() for sheet in pdf.pages).split())
+    text = " ".join(sheet.extract_text() for sheet in pdf.pages)
+    printed = " ".join(unicodedata.normalize("NFKC", text).split())  # "ﬁ" ligatures: fi
     headings = page.evaluate(
         "(ids) => ids.map((id) => document.getElementById(id).firstChild.textContent.trim())",
         SECTIONS,

@@ -23,7 +23,8 @@ INDEX = re.compile(r"(\w[\w-]*)|\[(-?\d+)\]")
 
 
 def kilobytes(size: int) -> str:
-    return f"{size / 1024:.{1 if size < 10240 else 0}f} KB"
+    """A byte count in KB, without the unit (tables put it in the column header)."""
+    return f"{size / 1024:.{1 if size < 10240 else 0}f}"
 
 
 NAMED_FORMATS = {"KB": kilobytes}

@@ -147,9 +147,11 @@ function normsSpec(data, run, base, p, scale) {
   };
 }
 
+// Short labels: "best validation loss" took two lines on a phone in wider fonts
+// (DejaVu Sans), so the figure's height, reserved in CSS, depended on the font.
 const ROWS = [
-  ["best validation loss", (s) => fmt(s.best_val_loss)],
-  ["final validation loss", (s) => fmt(s.final_val_loss)],
+  ["best val loss", (s) => fmt(s.best_val_loss)],
+  ["final val loss", (s) => fmt(s.final_val_loss)],
   ["train/val gap", (s) => fmt(s.train_val_gap)],
   ["best epoch", (s) => String(s.best_epoch)],
 ];
