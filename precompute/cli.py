@@ -34,8 +34,10 @@ sources precompute/*.py, the profile and upstream inputs. An experiment whose
 hash matches the existing file (and whose checkpoints match their sha256) is
 skipped; --force re-runs it anyway.
 
-Reproducibility: one thread, deterministic kernels, fixed seeds: two runs give
-byte-identical files except provenance.wall_time_s, which --check ignores.
+Reproducibility: one thread, deterministic kernels, fixed seeds, and the portable
+code paths of torch, MKL and oneDNN (set in precompute/__init__.py): two runs give
+byte-identical files on any x86-64 CPU, except provenance.wall_time_s, which
+--check ignores.
 """
 
 EPILOG = """\
