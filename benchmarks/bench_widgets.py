@@ -6,7 +6,7 @@
   section; time from navigation start to the widget's first drawn Python result;
 - input to paint, three ways of moving a control:
   - "held key": real key presses on the focused slider, paced like key auto-repeat,
-    and "key taps": the same key tapped 100 ms apart;
+    and "key taps": the same key tapped 100-250 ms apart;
   - drag: a real pointer sweeping the slider's track, paced like a 60 Hz pointer;
   - jump: the value set far from the last one (`input` dispatched) each time, so
     nothing computed ahead can be used: the full Python round trip every time;
