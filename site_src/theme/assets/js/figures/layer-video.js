@@ -96,6 +96,7 @@ export function mount(el) {
   if (still) still.replaceWith(video);
   else stage.append(video);
   stage.after(controls);
+  el.classList.add("wtwm-layer-video--live"); // its reserved room is now the controls (figures.css)
   const unsubscribe = onSchemeChange(show);
 
   return () => {
