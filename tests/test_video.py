@@ -224,6 +224,34 @@ def test_video_survives_instant_navigation_round_trips(new_page, base_url):
     assert_clean(page)
 
 
+# The height from the top of the stage to the transcript below it: the poster and
+# the room kept for the controls, then the player and its controls.
+STAGE_TO_TRANSCRIPT = """() => {
+  const figure = document.querySelector("#fig-layer-video");
+  return figure.querySelector(".wtwm-layer-video-details").getBoundingClientRect().top
+    - figure.querySelector(".wtwm-layer-video-stage").getBoundingClientRect().top;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_player_takes_the_room_the_poster_kept(new_page, base_url, width):
+    """Mounting the player moves nothing below it. It adds a row of controls (100 px
+    on a phone) and the poster was narrower than the player at 1280 px (480 against
+    640): a link to #layer-widget, just below, saw its heading pushed 112 px down."""
+    page = new_page(width=width, is_mobile=width < 600, has_touch=width < 600)
+    page.add_init_script(
+        "document.addEventListener('DOMContentLoaded', () => { window.__before = ("
+        + STAGE_TO_TRANSCRIPT
+        + ")(); });"
+    )
+    page.goto(base_url + "chapter-01/#layer-widget")
+    page.locator("#fig-layer-video.wtwm-layer-video--live").wait_for(state="attached")
+    before, after = page.evaluate("window.__before"), page.evaluate(STAGE_TO_TRANSCRIPT)
+    assert abs(after - before) <= 2, (before, after)
+    assert_clean(page)
+
+
 def test_static_page_works_without_javascript(built_site):
     html = (built_site / "chapter-01" / "index.html").read_text()
     figure = html[html.index('id="fig-layer-video"') :]
