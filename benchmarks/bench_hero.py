@@ -10,9 +10,9 @@
    figure's own, then a message-channel task, which runs once that frame is done).
    Reports median and 95th percentile. The knob controls: each change to the next
    frame (selects changed by a page script, the checkbox clicked, 150-300 ms
-   apart). For reference, the same inputs on a bare slider (its only work: writing its value once per frame) placed
-   on the chapter page and on an empty page, and on bare selects and a checkbox
-   placed above the knobs.
+   apart). For reference, the same inputs on a bare slider (its only work:
+   writing its value once per frame) placed on the chapter page and on an empty
+   page, and on bare selects and a checkbox placed above the knobs.
 2. Transferred bytes of the chapter page as loaded at the top with the hero in
    view (scrolled to it where the fonts push it below the fold), before any widget
    starts Python (asserted: no Pyodide file is requested), served gzip-compressed
