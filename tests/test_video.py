@@ -103,7 +103,11 @@ def open_video(page, base_url) -> list[str]:
     page.on("request", lambda request: requests.append(request.url))
     page.goto(base_url + SECTION)
     page.locator("video.wtwm-layer-video-player").wait_for()
+    page.wait_for_function(CONTROLS_ON)  # once the figure is seen near the viewport
     return requests
+
+
+CONTROLS_ON = "() => document.querySelector('video.wtwm-layer-video-player').controls"
 
 
 def video_state(page) -> dict:
@@ -249,6 +253,32 @@ def test_the_player_takes_the_room_the_poster_kept(new_page, base_url, width):
     page.locator("#fig-layer-video.wtwm-layer-video--live").wait_for(state="attached")
     before, after = page.evaluate("window.__before"), page.evaluate(STAGE_TO_TRANSCRIPT)
     assert abs(after - before) <= 2, (before, after)
+    assert_clean(page)
+
+
+@pytest.mark.browser
+def test_the_player_has_its_controls_near_the_viewport_or_while_playing(page, base_url):
+    """Chromium's native controls on a paused video, far off screen, made runs of
+    empty 60 Hz frames while the reader changed the knobs (an input in one waited for
+    the next vsync). The controls are there where a reader can reach them: near the
+    viewport, by Tab from the section's heading, and while the video plays."""
+    open_video(page, base_url)
+    page.locator("#fig-knobs").scroll_into_view_if_needed()
+    page.wait_for_function(f"() => !({CONTROLS_ON})()")
+    page.locator("#video-layer-forward a.headerlink").focus()  # scrolls back to it
+    page.wait_for_function(CONTROLS_ON)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('video.wtwm-layer-video-player')")
+    page.evaluate(  # muted: the headless autoplay policy
+        "() => { const v = document.querySelector('video.wtwm-layer-video-player');"
+        " v.muted = true; v.loop = true; return v.play(); }"
+    )
+    page.locator("#fig-knobs").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)  # a frame or two for the observer to report
+    assert page.evaluate(CONTROLS_ON), "a playing video lost its controls when scrolled away"
+    page.evaluate("document.querySelector('video.wtwm-layer-video-player').pause()")
+    page.wait_for_function(f"() => !({CONTROLS_ON})()")
+    drop_cancelled_recording(page, "light")
     assert_clean(page)
 
 

@@ -27,7 +27,7 @@ function startTime() {
 function buildPlayer({ captions }) {
   const video = document.createElement("video");
   video.className = "wtwm-layer-video-player";
-  video.controls = true;
+  video.controls = false; // on once the figure is near the viewport (controlsWhenNear)
   video.preload = "none"; // nothing downloads until the reader presses play, and then only this theme's recording
   video.playsInline = true;
   video.width = 640;
@@ -39,6 +39,28 @@ function buildPlayer({ captions }) {
     video.append(track);
   }
   return video;
+}
+
+// Chromium's native controls on a paused <video> run animations of their own: with
+// this figure thousands of pixels off screen, changing a knob further down started
+// runs of empty frames at 60 Hz lasting seconds (a trace shows
+// AnimationTimeline::ScheduleServiceOnNextFrame in every frame), and an input
+// landing in one waited for the next vsync. So the player has its controls only
+// while the figure is within a screen of the viewport, or while it plays.
+function controlsWhenNear(video, el, on) {
+  let near = false;
+  const apply = () => {
+    const wanted = near || !video.paused;
+    if (video.controls !== wanted) video.controls = wanted;
+  };
+  const observer = new IntersectionObserver(([entry]) => {
+    near = entry.isIntersecting;
+    apply();
+  }, { rootMargin: "100% 0px" });
+  observer.observe(el);
+  on(video, "play", apply);
+  on(video, "pause", apply);
+  return () => observer.disconnect();
 }
 
 function buildControls() {
@@ -98,9 +120,11 @@ export function mount(el) {
   stage.after(controls);
   el.classList.add("wtwm-layer-video--live"); // its reserved room is now the controls (figures.css)
   const unsubscribe = onSchemeChange(show);
+  const stopWatching = controlsWhenNear(video, el, on);
 
   return () => {
     unsubscribe();
+    stopWatching();
     events.abort();
     video.pause();
     video.removeAttribute("src"); // let the browser drop the media pipeline
