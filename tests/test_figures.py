@@ -146,6 +146,11 @@ def test_js_computes_ahead_where_the_next_inputs_land():
     assert sorted(v for v in drag if v < 0) == [-0.04, -0.03, -0.02, -0.01]
     assert sorted(back) == sorted(-v for v in drag)
     assert max(at_end) == 3 and 2.98 not in at_end  # clamped to the range, never the value itself
+    after_jump, at_max = run_js(  # pace 0: a jump, then an arrow key either way
+        f"[live.aheadValues(1, {{ pace: 0, direction: 0 }}, {json.dumps(sweep)}),"
+        f" live.aheadValues(3, {{ pace: 0, direction: 0 }}, {json.dumps(sweep)})]"
+    )
+    assert after_jump == [1.01, 0.99] and at_max == [2.99]
 
 
 def test_js_cleanup_also_undoes_what_registers_after_it():

@@ -15,7 +15,7 @@
 const AHEAD = 4; // inputs computed ahead in the direction of motion
 const BATCH = 16; // values per background call: a newer input waits for at most one
 const KEPT = 1000; // results kept (oldest forgotten first)
-const MAX_PACE = 50; // slider steps per input, beyond which the reader is jumping
+const MAX_PACE = 50; // slider steps per input, beyond which the reader jumped
 
 const keyOf = (request) => JSON.stringify(request);
 const decimals = (step) => Math.max(0, 1 - Math.floor(Math.log10(step)));
@@ -29,10 +29,12 @@ function snap(v, { min, max, step }) {
 // The values of a control the next inputs will land on, nearest first. A pointer
 // moves the value by whole pixels, so the pace (steps per input) jitters by one:
 // the k-th input ahead lands within k·(pace ± 1) steps. Also one input back, for a
-// reader who reverses.
+// reader who reverses. Pace 0 is a jump (a click on the track, Home, End): the
+// next input is as likely an arrow key either way, so one step each side.
 export function aheadValues(value, { pace, direction }, sweep) {
   const offsets = [];
-  for (let k = 1; k <= AHEAD; k += 1) {
+  if (pace === 0) offsets.push(1, -1);
+  for (let k = 1; pace > 0 && k <= AHEAD; k += 1) {
     for (let j = k * Math.max(1, pace - 1); j <= k * (pace + 1); j += 1) offsets.push(direction * j);
     if (k === 1) for (let j = 1; j <= pace + 1; j += 1) offsets.push(-direction * j);
   }
@@ -143,7 +145,8 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices =
       const [name] = moved;
       const delta = request[name] - previous[name];
       const pace = Math.round(Math.abs(delta) / sweeps[name].step);
-      motion = pace >= 1 && pace <= MAX_PACE ? { name, pace, direction: Math.sign(delta) } : null;
+      if (pace > MAX_PACE) motion = { name, pace: 0, direction: 0 };
+      else motion = pace >= 1 ? { name, pace, direction: Math.sign(delta) } : null;
     } else if (moved.length > 1) {
       motion = null;
     }
