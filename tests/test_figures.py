@@ -153,6 +153,70 @@ def test_js_computes_ahead_where_the_next_inputs_land():
     assert after_jump == [1.01, 0.99] and at_max == [2.99]
 
 
+# A widget with sliders w (601 values) and b (3) and a select f, whose Python squares
+# w and refuses w = 2.51; its background calls are recorded. The reader jumps w,
+# moves b, then changes f.
+FILL_RANGE = """await (async () => {
+  globalThis.requestAnimationFrame = (callback) => setTimeout(() => callback(performance.now()), 1);
+  globalThis.cancelAnimationFrame = clearTimeout;
+  const sweeps = { w: { min: -3, max: 3, step: 0.01 }, b: { min: 0, max: 1, step: 0.5 } };
+  const square = (r) => ({ ok: r.w !== 2.51, result: r.w * r.w, error: "refused" });
+  const background = [];
+  const update = live.liveUpdate({
+    compute: async (r) => square(r).result,
+    computeMany: async (requests) => {
+      background.push(requests);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return requests.map(square);
+    },
+    sweeps, draw: () => {}, fail: () => {}, d: { add() {} },
+  });
+  const idle = async () => {
+    for (let seen = -1; seen !== background.length; ) {
+      seen = background.length;
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+  };
+  const values = (name) => Array.from({ length: Math.round((sweeps[name].max - sweeps[name].min) / sweeps[name].step) + 1 },
+    (_, i) => Number((sweeps[name].min + i * sweeps[name].step).toFixed(2)));
+  const missing = (request) => values("w").filter((w) => update.peek({ w, ...request, f: 1 }) === undefined);
+  update({ w: 0, b: 0, f: 1 });
+  await idle();
+  const untouched = background.length;
+  update({ w: 2.5, b: 0, f: 1 });
+  await idle();
+  const afterJump = background.map((requests) => requests.map((r) => r.w));
+  const missingAfterJump = missing({ b: 0 });
+  update({ w: 2.5, b: 0.5, f: 1 });
+  await idle();
+  const calls = background.length;
+  update({ w: 2.5, b: 0.5, f: 2 });
+  await idle();
+  return { untouched, afterJump, missingAfterJump, missingOtherB: missing({ b: 0.5 }).length,
+           bValues: values("b").filter((b) => update.peek({ w: 2.5, b, f: 1 }) !== undefined),
+           afterSelect: background.slice(calls).flat().map((r) => r.w) };
+})()"""
+
+
+def test_js_computes_the_rest_of_a_moved_control_once_nothing_near_is_left():
+    """After a jump, every value of that slider is computed in the background, one
+    batch per call, nearest first, and each is asked for at most twice."""
+    run = run_js(FILL_RANGE)
+    assert run["untouched"] == 0  # nothing moved yet: nothing computed ahead
+    near, first_rest, *more = run["afterJump"]
+    assert near == [2.51, 2.49]  # one step either side of the jump first
+    # then outward; 2.51 was refused, so not kept: asked once more, then never again
+    assert first_rest[:4] == [2.51, 2.52, 2.48, 2.53] and len(first_rest) == 16
+    asked = [w for batch in run["afterJump"] for w in batch]
+    assert len(asked) == 600 and len(set(asked)) == 599  # all but 2.5 and 0 (kept already)
+    assert all(len(batch) <= 16 for batch in more)
+    assert run["missingAfterJump"] == [2.51]  # refused, so never kept
+    # b moved: its other values are computed, and w's range is not filled again
+    assert run["missingOtherB"] == 600 and run["bValues"] == [0, 0.5, 1]
+    # a select changed: only the values near b (the last move) until a slider moves
+    assert set(run["afterSelect"]) == {2.5}
+
+
 def test_js_cleanup_also_undoes_what_registers_after_it():
     """A plot built while idle can finish after the reader left (instant navigation):
     its cleanup must run at once instead of waiting for a cleanup that never comes."""

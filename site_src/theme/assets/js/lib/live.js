@@ -9,16 +9,21 @@
 // along the control that just moved are computed in one background call and
 // kept (see aheadValues). An input that lands on one is drawn in its own event
 // handler, so the browser's next frame shows the new slider position and the new
-// plot together. Every result still comes from the widget's Python; only when it
-// is computed changes.
+// plot together. Once nothing near is left, the rest of that control's range is
+// computed too, outward from where it was, one batch per call (see rest): a jump
+// (a click on the track, Home, End) is then drawn in its own handler as well.
+// Every result still comes from the widget's Python; only when it is computed
+// changes.
 
 const AHEAD = 4; // inputs computed ahead in the direction of motion
 const BATCH = 16; // values per background call: a newer input waits for at most one
-const KEPT = 1000; // results kept (oldest forgotten first)
+const KEPT = 1000; // results kept (oldest forgotten first); twice a longer range's values
 const MAX_PACE = 50; // slider steps per input, beyond which the reader jumped
 
 const keyOf = (request) => JSON.stringify(request);
 const decimals = (step) => Math.max(0, 1 - Math.floor(Math.log10(step)));
+const stepsIn = ({ min, max, step }) => Math.round((max - min) / step);
+const othersOf = (request, name) => keyOf({ ...request, [name]: null });
 
 // The value a range input with this min/max/step would hold near v.
 function snap(v, { min, max, step }) {
@@ -63,6 +68,10 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices =
   const kept = new Map();
   let previous = null;
   let motion = null; // {name, pace, direction}: the control that moved last, how far, which way
+  // The slider whose whole range is computed once nothing near is left: {name,
+  // others: the other controls' values, center: its step index then, k: values done}.
+  let fill = null;
+  const keptMax = Math.max(KEPT, ...Object.values(sweeps).map((sweep) => 2 * (stepsIn(sweep) + 1)));
   let warming = false;
   let warmNext = null;
   let warmFrame = 0;
@@ -78,7 +87,7 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices =
     kept.delete(keyOf(request));
     kept.set(keyOf(request), result);
     for (const key of kept.keys()) {
-      if (kept.size <= KEPT) break;
+      if (kept.size <= keptMax) break;
       kept.delete(key);
     }
   }
@@ -143,12 +152,17 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices =
     const moved = previous ? Object.keys(sweeps).filter((name) => request[name] !== previous[name]) : [];
     if (moved.length === 1) {
       const [name] = moved;
+      const others = othersOf(request, name);
+      if (fill?.name !== name || fill.others !== others) {
+        fill = { name, others, center: Math.round((request[name] - sweeps[name].min) / sweeps[name].step), k: 0 };
+      }
       const delta = request[name] - previous[name];
       const pace = Math.round(Math.abs(delta) / sweeps[name].step);
       if (pace > MAX_PACE) motion = { name, pace: 0, direction: 0 };
       else motion = pace >= 1 ? { name, pace, direction: Math.sign(delta) } : null;
     } else if (moved.length > 1) {
       motion = null;
+      fill = null;
     }
     previous = request;
   }
@@ -160,13 +174,33 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices =
     return [...along, ...options].filter((r) => !kept.has(keyOf(r))).slice(0, batch);
   }
 
-  async function warm(request) {
+  // The next batch of the filled control's other values, outward from where it
+  // was when it moved: the k-th is ceil(k / 2) steps above that for odd k, below
+  // for even k. Paused while any other control differs from then.
+  function rest(request) {
+    if (!fill || othersOf(request, fill.name) !== fill.others) return [];
+    const sweep = sweeps[fill.name];
+    const last = stepsIn(sweep);
+    const requests = [];
+    while (requests.length < batch && fill.k < 2 * Math.max(fill.center, last - fill.center)) {
+      fill.k += 1;
+      const i = fill.center + Math.ceil(fill.k / 2) * (fill.k % 2 ? 1 : -1);
+      const r = { ...request, [fill.name]: snap(sweep.min + i * sweep.step, sweep) };
+      if (i >= 0 && i <= last && !kept.has(keyOf(r))) requests.push(r);
+    }
+    return requests;
+  }
+
+  // near: false once the values near request have been asked for (some may have
+  // been refused by Python: they are not asked for again).
+  async function warm(request, near = true) {
     if (!computeMany || stopped) return;
     if (warming) {
       warmNext = request;
       return;
     }
-    const requests = ahead(request);
+    const close = near ? ahead(request) : [];
+    const requests = close.length ? close : rest(request);
     if (!requests.length) return;
     warming = true;
     let replies = [];
@@ -179,11 +213,10 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices =
     }
     replies.forEach((reply, i) => reply.ok && keep(requests[i], reply.result));
     if (replies.length && !stopped) computedAhead();
-    if (warmNext && !stopped) {
-      const next = warmNext;
-      warmNext = null;
-      warm(next);
-    }
+    const next = warmNext;
+    warmNext = null;
+    if (next) warm(next);
+    else if (replies.length) warm(request, false); // nothing newer drawn: on with the range
   }
 
   const update = (state) => {
