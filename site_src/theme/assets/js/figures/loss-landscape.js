@@ -160,7 +160,7 @@ export const mount = figure(async (el, d) => {
       return callPythonMany("loss_landscape", "descend", requests.map((request) => ({ ...points, ...request })));
     },
     sweeps: Object.fromEntries([...NUMBERS, "steps"].map((name) => [name, inputs[name]])),
-    batch: 8, // a descent costs about 2 ms in Pyodide: keep a background call near 15 ms
+    batch: 8, // a call of 8 descents: 4.8 ms (10 steps) to 6.6 ms (100 steps), over a fill of α
     render,
     onStop: pause,
   });
