@@ -8,15 +8,18 @@
   - "held key": real key presses on the focused slider, paced like key auto-repeat,
     and "key taps": the same key tapped 100-250 ms apart;
   - drag: a real pointer sweeping the slider's track, paced like a 60 Hz pointer;
-  - jump: the value set far from the last one (`input` dispatched) each time, so
-    nothing computed ahead can be used: the full Python round trip every time;
+  - jump: a real click on the track, at a point far from the last one, clicks
+    KNOB_PAUSE_MS apart (a reader's pace), the button held CLICK_PRESS_MS. The
+    first click is a Python round trip; the widget then computes the rest of the
+    slider's range (lib/live.js), so the report also gives how long that took;
   for each input event, the time from its timestamp until the frame that shows a
   draw at least that new has been rendered (the widget says when it has drawn,
   `wtwm:drawn`, and whether inside a requestAnimationFrame callback; a message
   posted from the callback of the frame that renders the draw is delivered once
-  that frame's rendering is done). A <select> (the activation) is jumped only;
-- for comparison: the jump protocol on a bare slider, and the bare Python round
-  trip (postMessage to the worker and back).
+  that frame's rendering is done). A <select> (the activation) moves to its next
+  option only, from a page script, as in the knobs benchmark (bench_hero);
+- for comparison: the clicks on a bare slider, and the bare Python round trip
+  (postMessage to the worker and back).
 
 Prints a table and writes bench/results/widgets.json. The pytest suite never runs
 this file (its name does not start with test_).
@@ -27,9 +30,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 
-from benchmarks.bench_hero import KEY_REPEAT_MS, KEY_TAP_MS, key_presses, summary
+from benchmarks.bench_hero import (
+    BARE_SLIDER,
+    CLICK_PRESS_MS,
+    KEY_REPEAT_MS,
+    KEY_TAP_MS,
+    KNOB_PAUSE_MS,
+    NEXT_OPTION,
+    PROBE,
+    key_presses,
+    summary,
+)
 from benchmarks.serve import built_and_served
 from benchmarks.throttle import throttle
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
@@ -77,70 +91,21 @@ LONGEST_TASK_WHILE_BOOTING = """() => {
   const tasks = window.__longTasks.filter(([start]) => start >= worker.startTime);
   return Math.max(0, ...tasks.map(([, duration]) => duration));
 }"""
-# Moves a slider (or changes a <select>) `samples` times and times each input to
-# the paint that shows it.
-INPUT_TO_PAINT = """
-async ([selector, control, samples]) => {
-  const figure = document.querySelector(selector);
-  const slider = figure.querySelector(`[data-control=${control}] input[type=range]`);
-  const select = figure.querySelector(`[data-control=${control}] select`);
-  const afterPaint = () => new Promise((resolve) => {
-    figure.addEventListener("wtwm:drawn", (event) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => resolve(performance.now());
-      // Drawn inside a frame callback: that frame renders next. Drawn outside: the
-      // next frame renders it, so wait for that frame to start first.
-      if (event.detail.inFrame) channel.port2.postMessage(0);
-      else requestAnimationFrame(() => channel.port2.postMessage(0));
-    }, { once: true });
-  });
-  const times = [];
-  for (let i = 0; i < samples; i += 1) {
-    const painted = afterPaint();
-    const t0 = performance.now();
-    if (select) {  // a <select>: the next option
-      select.selectedIndex = (select.selectedIndex + 1) % select.options.length;
-      select.dispatchEvent(new Event("change", { bubbles: true }));
-    } else {  // a slider: spread over its range
-      const [lo, hi] = [Number(slider.min), Number(slider.max)];
-      slider.value = String(lo + ((hi - lo) * ((i * 37) % 100 + 1)) / 102);
-      slider.dispatchEvent(new Event("input", { bubbles: true }));
-    }
-    times.push((await painted) - t0);
-    await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 17));
+# Records when the page asks the Python worker for something and when it answers:
+# how long the computing after one input goes on.
+WORKER_LOG = """
+window.__worker = [];
+const post = Worker.prototype.postMessage;
+Worker.prototype.postMessage = function (message, ...rest) {
+  if (!this.__logged) {
+    this.__logged = true;
+    this.addEventListener("message", () => window.__worker.push(performance.now()));
   }
-  return times;
-}
+  if (message?.type === "call" || message?.type === "calls") window.__worker.push(performance.now());
+  return post.call(this, message, ...rest);
+};
 """
-# The reference for jumps: the same protocol on a bare slider above the layer
-# widget, whose only work is writing its value into an <output>. Jumps paced
-# 20-37 ms apart often land while the compositor is still producing frames, and
-# then wait for the next vsync tick whatever the page does.
-BARE_JUMPS = """
-async (samples) => {
-  const slider = Object.assign(document.createElement("input"), { type: "range", min: 0, max: 300, value: 0 });
-  slider.setAttribute("aria-label", "bare slider");
-  const output = document.createElement("output");
-  document.querySelector("#fig-layer-widget").before(slider, output);
-  slider.addEventListener("input", () => { output.textContent = slider.value; });
-  const times = [];
-  for (let i = 0; i < samples; i += 1) {
-    const painted = new Promise((resolve) => requestAnimationFrame(() => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => resolve(performance.now());
-      channel.port2.postMessage(0);
-    }));
-    const t0 = performance.now();
-    slider.value = String(3 * ((i * 37) % 100 + 1));
-    slider.dispatchEvent(new Event("input", { bubbles: true }));
-    times.push((await painted) - t0);
-    await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 17));
-  }
-  slider.remove();
-  output.remove();
-  return times;
-}
-"""
+_PAUSES = random.Random(1)  # the same uneven pace on every run
 ROUND_TRIP = """
 async (samples) => {
   const { callPython } = await import(new URL("assets/js/lib/python.js", document.baseURI.replace(/chapter-01\\/.*$/, "")).href);
@@ -172,6 +137,31 @@ def cold_start(browser, base_url: str, selector: str, section: str) -> dict:
         context.close()
 
 
+def click_track(page, slider, clicks: int) -> None:
+    """Clicks on the slider's track, each 37 % of the track from the last (wrapping)."""
+    box = slider.bounding_box()
+    y = box["y"] + box["height"] / 2
+    for i in range(clicks):
+        page.mouse.move(box["x"] + box["width"] * ((i * 37) % 100 + 1) / 102, y)
+        page.mouse.down()
+        page.wait_for_timeout(CLICK_PRESS_MS)
+        page.mouse.up()
+        page.wait_for_timeout(_PAUSES.uniform(*KNOB_PAUSE_MS))
+
+
+def computing_after_one_click(page, slider) -> float:
+    """ms from one click on the track (at 90 %) to the worker's last answer to the
+    calls it set off: the round trip, then the rest of the slider's range."""
+    page.wait_for_timeout(1000)
+    page.evaluate("window.__worker.length = 0")
+    box = slider.bounding_box()
+    page.mouse.click(box["x"] + 0.9 * box["width"], box["y"] + box["height"] / 2)
+    seen = -1
+    while seen != (seen := page.evaluate("window.__worker.length")):
+        page.wait_for_timeout(500)  # quiet for 500 ms: done
+    return round(page.evaluate("window.__worker.at(-1) - window.__worker[0]"))
+
+
 def measure(base_url: str, runs: int, samples: int, cpu_throttle: float = 1) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -188,6 +178,7 @@ def measure(base_url: str, runs: int, samples: int, cpu_throttle: float = 1) -> 
             }
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
+        page.add_init_script(WORKER_LOG)
         throttle(page, cpu_throttle)
         # Ten descent steps taken, so every landscape input redraws a real path.
         page.goto(f"{base_url}chapter-01/?landscape.steps=10#layer-widget")
@@ -195,16 +186,27 @@ def measure(base_url: str, runs: int, samples: int, cpu_throttle: float = 1) -> 
             selector = WIDGETS[name][0]
             page.locator(selector).scroll_into_view_if_needed()
             page.wait_for_selector(f"{selector}[data-live=true]", timeout=120_000)
-            page.evaluate(INPUT_TO_PAINT, [selector, control, 10])  # warm up
-            times = page.evaluate(INPUT_TO_PAINT, [selector, control, samples])
-            results["input_to_paint"][f"{name}.{control}.jump"] = summary(times)
-            if control == "activation":
-                continue
             page.evaluate(PAINT_PROBE, selector)
+            if control == "activation":
+                for _ in range(samples // 2):
+                    page.evaluate(NEXT_OPTION, [f"{selector} [data-control={control}]", 0])
+                    page.wait_for_timeout(_PAUSES.uniform(*KNOB_PAUSE_MS))
+                page.wait_for_timeout(500)
+                changes = page.evaluate("window.__latencies.splice(0)")
+                results["input_to_paint"][f"{name}.{control}.jump"] = summary(changes)
+                continue
             slider = page.locator(f"{selector} [data-control={control}] input[type=range]")
             slider.evaluate(
                 "(el) => el.scrollIntoView({ block: 'center' })"
             )  # clear of the sticky header
+            results.setdefault("computing_after_one_click_ms", {})[f"{name}.{control}"] = (
+                computing_after_one_click(page, slider)
+            )
+            page.evaluate("window.__latencies.splice(0)")
+            click_track(page, slider, samples // 2)
+            page.wait_for_timeout(500)
+            jumps = page.evaluate("window.__latencies.splice(0)")
+            results["input_to_paint"][f"{name}.{control}.jump"] = summary(jumps)
             page.wait_for_timeout(300)
             slider.focus()
             for kind, presses, pause_ms in [("held key", samples // 2, KEY_REPEAT_MS),
@@ -225,10 +227,14 @@ def measure(base_url: str, runs: int, samples: int, cpu_throttle: float = 1) -> 
             page.wait_for_timeout(500)
             drag = page.evaluate("window.__latencies.splice(0)")
             results["input_to_paint"][f"{name}.{control}.drag"] = summary(drag)
-        page.locator(WIDGETS["layer"][0]).scroll_into_view_if_needed()
-        results["input_to_paint"]["bare jump, chapter"] = summary(
-            page.evaluate(BARE_JUMPS, samples)
-        )
+        page.evaluate(BARE_SLIDER, WIDGETS["layer"][0])
+        page.evaluate(PROBE, ["#bench-bare", "input"])
+        bare = page.locator("#bench-bare")
+        bare.evaluate("(el) => el.scrollIntoView({ block: 'center' })")
+        click_track(page, bare, samples // 2)
+        page.wait_for_timeout(300)
+        jumps = page.evaluate("window.__latencies.splice(0)")
+        results["input_to_paint"]["bare jump, chapter"] = summary(jumps)
         results["python_round_trip"] = summary(page.evaluate(ROUND_TRIP, samples))
         context.close()
         browser.close()
@@ -261,6 +267,8 @@ def main() -> None:
     for name, paint in results["input_to_paint"].items():
         print(f"input to paint, {name}: median {paint['median_ms']} ms, p95 {paint['p95_ms']} ms, "
               f"max {paint['max_ms']} ms, n {paint['n']}")  # fmt: skip
+    for name, ms in results["computing_after_one_click_ms"].items():
+        print(f"computing after one click on {name}'s track (the rest of its range): {ms} ms")
     trip = results["python_round_trip"]
     print(
         f"Python round trip (layer forward): median {trip['median_ms']} ms, p95 {trip['p95_ms']} ms"
