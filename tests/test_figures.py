@@ -153,13 +153,13 @@ def test_js_computes_ahead_where_the_next_inputs_land():
     assert after_jump == [1.01, 0.99] and at_max == [2.99]
 
 
-# A widget with sliders w (601 values) and b (3) and a select f, whose Python squares
-# w and refuses w = 2.51; its background calls are recorded. The reader jumps w,
-# moves b, then changes f.
+# A widget with sliders w (601 values), b (3) and c (10 001) and a select f, whose
+# Python squares w and refuses w = 2.51; its background calls are recorded. The
+# reader jumps w, moves b, changes f, then jumps c.
 FILL_RANGE = """await (async () => {
   globalThis.requestAnimationFrame = (callback) => setTimeout(() => callback(performance.now()), 1);
   globalThis.cancelAnimationFrame = clearTimeout;
-  const sweeps = { w: { min: -3, max: 3, step: 0.01 }, b: { min: 0, max: 1, step: 0.5 } };
+  const sweeps = { w: { min: -3, max: 3, step: 0.01 }, b: { min: 0, max: 1, step: 0.5 }, c: { min: 0, max: 1000, step: 0.1 } };
   const square = (r) => ({ ok: r.w !== 2.51, result: r.w * r.w, error: "refused" });
   const background = [];
   const update = live.liveUpdate({
@@ -179,22 +179,26 @@ FILL_RANGE = """await (async () => {
   };
   const values = (name) => Array.from({ length: Math.round((sweeps[name].max - sweeps[name].min) / sweeps[name].step) + 1 },
     (_, i) => Number((sweeps[name].min + i * sweeps[name].step).toFixed(2)));
-  const missing = (request) => values("w").filter((w) => update.peek({ w, ...request, f: 1 }) === undefined);
-  update({ w: 0, b: 0, f: 1 });
+  const missing = (request) => values("w").filter((w) => update.peek({ w, ...request, f: 1, c: 0 }) === undefined);
+  update({ w: 0, b: 0, f: 1, c: 0 });
   await idle();
   const untouched = background.length;
-  update({ w: 2.5, b: 0, f: 1 });
+  update({ w: 2.5, b: 0, f: 1, c: 0 });
   await idle();
   const afterJump = background.map((requests) => requests.map((r) => r.w));
   const missingAfterJump = missing({ b: 0 });
-  update({ w: 2.5, b: 0.5, f: 1 });
+  update({ w: 2.5, b: 0.5, f: 1, c: 0 });
   await idle();
   const calls = background.length;
-  update({ w: 2.5, b: 0.5, f: 2 });
+  update({ w: 2.5, b: 0.5, f: 2, c: 0 });
+  await idle();
+  const selected = background.length;
+  update({ w: 2.5, b: 0.5, f: 2, c: 500 });
   await idle();
   return { untouched, afterJump, missingAfterJump, missingOtherB: missing({ b: 0.5 }).length,
-           bValues: values("b").filter((b) => update.peek({ w: 2.5, b, f: 1 }) !== undefined),
-           afterSelect: background.slice(calls).flat().map((r) => r.w) };
+           bValues: values("b").filter((b) => update.peek({ w: 2.5, b, f: 1, c: 0 }) !== undefined),
+           afterSelect: background.slice(calls, selected).flat().map((r) => r.w),
+           afterLongJump: background.slice(selected).flat().map((r) => r.c) };
 })()"""
 
 
@@ -215,6 +219,7 @@ def test_js_computes_the_rest_of_a_moved_control_once_nothing_near_is_left():
     assert run["missingOtherB"] == 600 and run["bValues"] == [0, 0.5, 1]
     # a select changed: only the values near b (the last move) until a slider moves
     assert set(run["afterSelect"]) == {2.5}
+    assert run["afterLongJump"] == [500.1, 499.9]  # over 2000 values: only the near ones
 
 
 def test_js_cleanup_also_undoes_what_registers_after_it():

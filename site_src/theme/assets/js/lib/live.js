@@ -19,6 +19,7 @@ const AHEAD = 4; // inputs computed ahead in the direction of motion
 const BATCH = 16; // values per background call: a newer input waits for at most one
 const KEPT = 1000; // results kept (oldest forgotten first); twice a longer range's values
 const MAX_PACE = 50; // slider steps per input, beyond which the reader jumped
+const MAX_FILLED = 2000; // values of the longest range filled (each result kept is ~8 KB)
 
 const keyOf = (request) => JSON.stringify(request);
 const decimals = (step) => Math.max(0, 1 - Math.floor(Math.log10(step)));
@@ -71,7 +72,8 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices =
   // The slider whose whole range is computed once nothing near is left: {name,
   // others: the other controls' values, center: its step index then, k: values done}.
   let fill = null;
-  const keptMax = Math.max(KEPT, ...Object.values(sweeps).map((sweep) => 2 * (stepsIn(sweep) + 1)));
+  const filled = (sweep) => stepsIn(sweep) < MAX_FILLED;
+  const keptMax = Math.max(KEPT, ...Object.values(sweeps).filter(filled).map((sweep) => 2 * (stepsIn(sweep) + 1)));
   let warming = false;
   let warmNext = null;
   let warmFrame = 0;
@@ -153,7 +155,8 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices =
     if (moved.length === 1) {
       const [name] = moved;
       const others = othersOf(request, name);
-      if (fill?.name !== name || fill.others !== others) {
+      if (!filled(sweeps[name])) fill = null;
+      else if (fill?.name !== name || fill.others !== others) {
         fill = { name, others, center: Math.round((request[name] - sweeps[name].min) / sweeps[name].step), k: 0 };
       }
       const delta = request[name] - previous[name];
