@@ -279,6 +279,7 @@ def test_landscape_steps_plays_and_detects_divergence(page, base_url):
     assert [loss for _, loss in dots] == pytest.approx(expected["path"]["loss"])
     expect(widget.locator(".wtwm-landscape-log tbody tr")).to_have_count(4)  # one frame later
     assert f"w = {expected['current']['w']:.4g}" in widget.locator(".wtwm-readout").inner_text()
+    assert "Computed by NumPy 2." in widget.inner_text()  # the version, as the layer's note
     critical = expected["critical_lr"]
     assert f"critical rate {critical:.3g}" in widget.inner_text()
 

@@ -227,6 +227,7 @@ def descend(x, y, b, w0, lr, steps=0) -> dict:
         "regime": regime(lr, critical),
         "event": run["event"],
         "done": run["event"] is not None or taken >= MAX_STEPS,
+        "engine": f"NumPy {np.__version__}",
     }
 
 
