@@ -72,8 +72,8 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices =
   // The slider whose whole range is computed once nothing near is left: {name,
   // others: the other controls' values, center: its step index then, k: values done}.
   let fill = null;
-  const filled = (sweep) => stepsIn(sweep) < MAX_FILLED;
-  const keptMax = Math.max(KEPT, ...Object.values(sweeps).filter(filled).map((sweep) => 2 * (stepsIn(sweep) + 1)));
+  const fillable = (sweep) => stepsIn(sweep) < MAX_FILLED;
+  const keptMax = Math.max(KEPT, ...Object.values(sweeps).filter(fillable).map((sweep) => 2 * (stepsIn(sweep) + 1)));
   let warming = false;
   let warmNext = null;
   let warmFrame = 0;
@@ -155,7 +155,7 @@ export function liveUpdate({ compute, computeMany = null, sweeps = {}, choices =
     if (moved.length === 1) {
       const [name] = moved;
       const others = othersOf(request, name);
-      if (!filled(sweeps[name])) fill = null;
+      if (!fillable(sweeps[name])) fill = null;
       else if (fill?.name !== name || fill.others !== others) {
         fill = { name, others, center: Math.round((request[name] - sweeps[name].min) / sweeps[name].step), k: 0 };
       }
