@@ -1,29 +1,62 @@
 """``--check``: compare freshly generated outputs with the committed ones.
 
-JSON files are compared value by value, ignoring ``provenance.wall_time_s``
-(the only volatile field); everything else (checkpoints, the snippet) byte by
-byte. Differences are reported by file and field path.
+Another CPU or thread count rounds float64 sums in another order. The runs are
+stable, so that changes no exported number by more than rounding does, and the
+check allows exactly that: numbers may differ by two units in the last digit the
+file keeps (``config.sig_digits``) or by 10^-(digits + 2) near zero; integers,
+strings and booleans must be equal. ``provenance.wall_time_s`` is ignored, and
+so are checkpoints' sha256 (the page shows the hash of the committed file, which
+is what the site serves): checkpoints are compared tensor by tensor instead.
+Everything else (the snippet) byte by byte. Differences name file and field.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import torch
+
 from precompute import paths
 
-IGNORED = {("provenance", "wall_time_s")}
+IGNORED = {("provenance", "wall_time_s"), ("data", "files", "*", "sha256")}
 MAX_PER_FILE = 5  # the first few differences say enough
+TENSOR_RTOL, TENSOR_ATOL = 1e-4, 1e-5  # checkpoints: float32 weights of order 0.01-1
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    rel: float
+    abs: float
+
+    @classmethod
+    def for_digits(cls, digits: int) -> Tolerance:
+        return cls(rel=2 * 10.0 ** (1 - digits), abs=10.0 ** -(digits + 2))
+
+    def close(self, a: float, b: float) -> bool:
+        return math.isclose(a, b, rel_tol=self.rel, abs_tol=self.abs)
+
+
+EXACT = Tolerance(0.0, 0.0)
+
+
+def _ignored(parts: tuple) -> bool:
+    return any(
+        len(p) == len(parts) and all(x in ("*", y) for x, y in zip(p, parts, strict=True))
+        for p in IGNORED
+    )
 
 
 def _field(parts: tuple) -> str:
     return paths.data_contract().field_path(parts)  # the same spelling the validator uses
 
 
-def diff_values(old: Any, new: Any, parts: tuple = ()) -> list[str]:
-    if parts in IGNORED:
+def diff_values(old: Any, new: Any, parts: tuple = (), tol: Tolerance = EXACT) -> list[str]:
+    if _ignored(parts):
         return []
     if isinstance(old, dict) and isinstance(new, dict):
         out = []
@@ -33,7 +66,7 @@ def diff_values(old: Any, new: Any, parts: tuple = ()) -> list[str]:
             elif key not in old:
                 out.append(f"field '{_field((*parts, key))}': only in the regenerated file")
             else:
-                out += diff_values(old[key], new[key], (*parts, key))
+                out += diff_values(old[key], new[key], (*parts, key), tol)
         return out
     if isinstance(old, list) and isinstance(new, list):
         if len(old) != len(new):
@@ -41,8 +74,10 @@ def diff_values(old: Any, new: Any, parts: tuple = ()) -> list[str]:
         return [
             d
             for i, (a, b) in enumerate(zip(old, new, strict=True))
-            for d in diff_values(a, b, (*parts, i))
+            for d in diff_values(a, b, (*parts, i), tol)
         ]
+    if type(old) is float and type(new) is float and tol.close(old, new):
+        return []
     if old != new or type(old) is not type(new):
         return [f"field '{_field(parts)}': committed {old!r}, regenerated {new!r}"]
     return []
@@ -50,6 +85,30 @@ def diff_values(old: Any, new: Any, parts: tuple = ()) -> list[str]:
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def diff_json(old_path: Path, new_path: Path) -> list[str]:
+    old, new = (json.loads(p.read_text(encoding="utf-8")) for p in (old_path, new_path))
+    digits = old.get("config", {}).get("sig_digits")
+    tol = Tolerance.for_digits(digits) if isinstance(digits, int) else EXACT
+    return diff_values(old, new, (), tol)
+
+
+def diff_checkpoints(old_path: Path, new_path: Path) -> list[str]:
+    """Same tensor names, shapes and dtypes, and values within TENSOR_RTOL/ATOL."""
+    old, new = (torch.load(p, weights_only=True) for p in (old_path, new_path))
+    if list(old) != list(new):
+        return [f"tensor names differ: {list(old)} committed, {list(new)} regenerated"]
+    out = []
+    for name, a in old.items():
+        b = new[name]
+        if a.shape != b.shape or a.dtype != b.dtype:
+            out.append(f"tensor '{name}': {a.dtype}{list(a.shape)} committed, "
+                       f"{b.dtype}{list(b.shape)} regenerated")  # fmt: skip
+        elif not torch.allclose(a, b, rtol=TENSOR_RTOL, atol=TENSOR_ATOL):
+            worst = (a - b).abs().max().item()
+            out.append(f"tensor '{name}': differs by up to {worst:.3g}")
+    return out
 
 
 def compare(committed: Path, fresh: Path, files: list[Path]) -> list[str]:
@@ -60,8 +119,8 @@ def compare(committed: Path, fresh: Path, files: list[Path]) -> list[str]:
         shown = (paths.DOCS.name / rel).as_posix() if committed == paths.DOCS else str(old)
         if not old.exists():
             problems.append(f"{shown}: missing from the committed data")
-        elif rel.suffix == ".json":
-            diffs = diff_values(json.loads(old.read_text()), json.loads(new.read_text()))
+        elif rel.suffix in (".json", ".pt"):
+            diffs = (diff_json if rel.suffix == ".json" else diff_checkpoints)(old, new)
             extra = (
                 [f"... and {len(diffs) - MAX_PER_FILE} more"] if len(diffs) > MAX_PER_FILE else []
             )

@@ -40,6 +40,8 @@ class RichTracker(Tracker):
 class Context:
     root: Path  # output root laid out like docs/: data/, downloads/weights/, snippets/
     tracker: Tracker = field(default_factory=Tracker)
-    # Worker processes for independent runs. Outputs do not depend on it: every run
-    # seeds itself and uses one thread, so it is a speed knob, not part of the config.
+    # Worker processes for independent runs, and torch threads in each. Outputs do
+    # not depend on them beyond rounding (every run seeds itself): speed knobs, not
+    # part of the config; --check compares at a tolerance that covers them.
     jobs: int = 1
+    threads: int = 1

@@ -25,7 +25,12 @@ def load(cfg: Setup) -> tuple[CurveData, Tensors]:
 def fresh_model(cfg: Setup, dropout: float = 0.0) -> nn.Module:
     """Same seed, same initial weights for every run: only the knobs differ."""
     torch.manual_seed(cfg.seed)
-    return make_mlp(cfg.hidden_layers, cfg.width, cfg.activation, dropout)
+    return make_mlp(cfg.hidden_layers, cfg.width, cfg.activation, dropout).double()
+
+
+def held_out(d: CurveData) -> tuple[torch.Tensor, torch.Tensor]:
+    """The test set: read once per run, on the model the run keeps."""
+    return as_column(d.x_test), as_column(d.y_test)
 
 
 def columns(d: CurveData) -> dict:

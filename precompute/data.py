@@ -1,4 +1,4 @@
-"""The datasets: a noisy line, and a noisy curve with a held-out validation set."""
+"""The datasets: a noisy line, and a noisy curve with validation and test sets."""
 
 from __future__ import annotations
 
@@ -28,13 +28,19 @@ class CurveData:
     y_train: np.ndarray
     x_val: np.ndarray
     y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
     x_grid: np.ndarray
     y_true: np.ndarray  # the noise-free function on the grid
     noise_var: float
 
 
 def curve_data(cfg: Setup) -> CurveData:
-    """Few noisy training points, many validation points, one true function."""
+    """Few noisy training points, many validation and test points, one true function.
+
+    Validation points pick the epoch and the settings; test points only report
+    how good the chosen model is, so the number a reader sees was not tuned on.
+    """
     f = TRUE_FUNCTIONS[cfg.function]
     rng = np.random.default_rng(cfg.seed)
 
@@ -44,5 +50,8 @@ def curve_data(cfg: Setup) -> CurveData:
 
     x_train, y_train = sample(cfg.n_train)
     x_val, y_val = sample(cfg.n_val)
+    x_test, y_test = sample(cfg.n_test)  # drawn last: train and val do not depend on n_test
     x_grid = np.linspace(cfg.x_low, cfg.x_high, cfg.n_grid)
-    return CurveData(x_train, y_train, x_val, y_val, x_grid, f(x_grid), cfg.noise_std**2)
+    return CurveData(
+        x_train, y_train, x_val, y_val, x_test, y_test, x_grid, f(x_grid), cfg.noise_std**2
+    )

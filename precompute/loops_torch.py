@@ -70,22 +70,28 @@ def train_mlp(
     model: nn.Module,
     data: tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor],
     lr: float,
+    lr_final: float,
     epochs: int,
     weight_decay: float = 0.0,
     patience: int | None = None,
     log: Log = lambda *_: None,
 ) -> TrainResult:
-    """Full-batch Adam; ``patience`` turns on early stopping (and restores the best weights).
+    """Full-batch Adam, its learning rate shrinking from ``lr`` to ``lr_final``.
 
-    ``log`` sees the model after every epoch (epoch 0 = before training): that
-    is how the figures get their curves and frames.
+    ``patience`` turns on early stopping (and restores the best weights). ``log``
+    sees the model after every epoch (epoch 0 = before training): that is how the
+    figures get their curves and frames.
     """
     x, y, x_val, y_val = data
     loss_fn = nn.MSELoss()
     log(0, model, evaluate(model, x, y), evaluate(model, x_val, y_val))
     # --8<-- [start:knobs-loop]
-    # weight_decay adds weight_decay * w to every gradient: L2 weight decay.
+    # weight_decay adds weight_decay * p to the gradient of every parameter p:
+    # L2 weight decay, the gradient of (weight_decay / 2) * sum(p ** 2).
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    # The same factor every epoch: lr at the start, lr_final at the end.
+    decay = (lr_final / lr) ** (1 / epochs)
+    scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=decay)
     best_val_loss, best_epoch, best_state = float("inf"), 0, None
 
     for epoch in range(1, epochs + 1):
@@ -94,6 +100,7 @@ def train_mlp(
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+        scheduler.step()
 
         train_loss = evaluate(model, x, y)  # dropout off: measure the network we keep
         val_loss = evaluate(model, x_val, y_val)

@@ -21,7 +21,7 @@ def run(cfg: OverfitConfig, ctx: Context) -> Result:
     d, tensors = curve.load(cfg)
     model = curve.fresh_model(cfg)
     rec = Recorder(grid=d.x_grid, on_epoch=tracker.advance)
-    result = train_mlp(model, tensors, cfg.lr, cfg.epochs, log=rec)
+    result = train_mlp(model, tensors, cfg.lr, cfg.lr_final, cfg.epochs, log=rec)
 
     y_hat = rec.predictions()
     final = rec.epoch[-1]

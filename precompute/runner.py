@@ -80,12 +80,15 @@ def run_all(
     force: bool = False,
     console: Console | None = None,
     jobs: int = 1,
+    threads: int = 1,
 ) -> list[Outcome]:
     """Run ``names`` in dependency order, with progress bars when a console is given."""
-    make_deterministic()
+    make_deterministic(threads)
     ordered = [n for n in EXPERIMENTS if n in names]
     if console is None:
-        return [run_one(n, profile, force, Context(root, Tracker(), jobs)) for n in ordered]
+        return [
+            run_one(n, profile, force, Context(root, Tracker(), jobs, threads)) for n in ordered
+        ]
     columns = (
         TextColumn("{task.description:<13}"),
         BarColumn(),
@@ -95,6 +98,6 @@ def run_all(
     outcomes = []
     with Progress(*columns, console=console) as progress:
         for name in ordered:
-            ctx = Context(root, RichTracker(progress, name), jobs)
+            ctx = Context(root, RichTracker(progress, name), jobs, threads)
             outcomes.append(run_one(name, profile, force, ctx))
     return outcomes

@@ -1,9 +1,11 @@
 """Experiment 4: downloadable checkpoints and the code that loads them.
 
 Re-trains the overfit model (saving it early, at its best validation epoch and
-at the end) and the best regularised run named in regularisers.json, saves each
-``state_dict`` with torch.save, and writes docs/data/weights.json with sizes,
-hashes and a self-contained loading snippet per file.
+at the end) and the long regularised run of the find-the-function figure
+(named in regularisers.json), saves each ``state_dict`` with torch.save, and
+writes docs/data/weights.json with sizes, hashes and a self-contained loading
+snippet per file. Training runs in float64; the files hold float32, the dtype of
+the model readers rebuild with make_mlp, at half the size.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def snippet(file_name: str, cfg: Setup, dropout: float) -> str:
 
 
 def best_regularised(root: Path, cfg: WeightsConfig) -> dict:
-    """The best run's knobs from regularisers.json (which must share our setup)."""
+    """The find-the-function run's knobs from regularisers.json (which must share our setup)."""
     path = paths.data_file(root, "regularisers")
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run python -m precompute --only regularisers")
@@ -51,7 +53,7 @@ def best_regularised(root: Path, cfg: WeightsConfig) -> dict:
         if doc["config"][key] != getattr(cfg, key):
             raise ValueError(f"{path}: config.{key} differs from the weights config; regenerate")
     data = doc["data"]
-    best = next(r for r in data["runs"] if r["id"] == data["best_id"])
+    best = next(r for r in data["runs"] if r["id"] == data["converge"]["run_id"])
     knobs = {k: best[k] for k in ("id", "early_stopping", "weight_decay", "dropout")}
     return {**knobs, "patience": data["patience"], "input_hash": doc["provenance"]["input_hash"]}
 
@@ -76,7 +78,7 @@ def overfit_checkpoints(cfg: WeightsConfig, tensors, tracker: Tracker) -> list[d
             saved["best"] = (epoch, copy.deepcopy(model.state_dict()))
         tracker.advance()
 
-    train_mlp(model, tensors, cfg.lr, cfg.epochs, log=keep)
+    train_mlp(model, tensors, cfg.lr, cfg.lr_final, cfg.epochs, log=keep)
     saved["final"] = (cfg.epochs, model.state_dict())
     return [
         {"label": label, "source": "overfit", "epoch": epoch, "dropout": 0.0, "state": state}
@@ -94,7 +96,9 @@ def regularised_checkpoint(cfg: WeightsConfig, tensors, reg: dict, tracker: Trac
         epochs.append(epoch)
         tracker.advance()
 
-    result = train_mlp(model, tensors, cfg.lr, cfg.epochs, reg["weight_decay"], patience, count)
+    result = train_mlp(
+        model, tensors, cfg.lr, cfg.lr_final, cfg.epochs, reg["weight_decay"], patience, count
+    )
     tracker.advance(cfg.epochs + 1 - len(epochs))  # epochs early stopping skipped
     kept = result.best_epoch if patience is not None else epochs[-1]
     return {
@@ -143,7 +147,7 @@ def run(cfg: WeightsConfig, ctx: Context) -> Result:
     for c in checkpoints(cfg, reg, tracker):
         prefix = "overfit-" if c["source"] == "overfit" else ""
         path = folder / f"{prefix}{c['label']}-epoch-{c['epoch']:04d}.pt"
-        state_dict = c["state"]
+        state_dict = {name: tensor.float() for name, tensor in c["state"].items()}
         # --8<-- [start:save-weights]
         torch.save(state_dict, path)  # the weights only; the code lives in make_mlp
         # --8<-- [end:save-weights]

@@ -49,7 +49,7 @@ def expected_traces() -> dict[str, list[int]]:
         "trajectories": [2 * 3 + 2 * 3],  # NumPy/PyTorch x (w, b, loss) + |diff|, max x 3
         "loss-curve": [3],
         "knobs": [5, 4, 2],
-        "converge": [3, 3],
+        "converge": [4, 5],  # truth, train, regularised, baseline | 2 errors, 2 markers, line
     }
 
 
@@ -238,7 +238,8 @@ def test_js_python_floats_and_code_panel_compile():
     knobs = regularisers["knobs"]
     floats = [*knobs["weight_decay"], *knobs["dropout"], 1e-05, 0.001, 3e-07]
     assert run_js(f"{json.dumps(floats)}.map(knobs.pyFloat)") == [repr(v) for v in floats]
-    config = {"hidden_layers": 5, "width": 128, "lr": 0.001, "epochs": 1200, "patience": 100}
+    config = {"hidden_layers": 5, "width": 128, "lr": 0.001, "lr_final": 1e-05, "epochs": 1500,
+              "patience": 100}  # fmt: skip
     settings = [
         {k: r[k] for k in ("early_stopping", "weight_decay", "dropout")}
         for r in regularisers["runs"]
@@ -657,32 +658,48 @@ def test_knobs_select_a_run_and_update_the_table(page, base_url):
     open_chapter(page, base_url, figures=["knobs"])
     regularisers = data("regularisers")
     table = page.locator("#fig-knobs .wtwm-knobs-table tbody")
+    base = next(r for r in regularisers["runs"] if r["id"] == regularisers["baseline_id"])
+    # It opens on the unregularised baseline: every knob off.
+    assert not page.is_checked("#knobs-es")
+    assert page.input_value("#knobs-wd") == "0" and page.input_value("#knobs-p") == "0"
+    expect(table).to_contain_text(format(base["summary"]["test_loss"], ".3g"))
     before = table.inner_text()
-    page.uncheck("#knobs-es")
-    page.select_option("#knobs-wd", str(regularisers["knobs"]["weight_decay"][-1]))
-    page.select_option("#knobs-p", "0")
+    wd = regularisers["knobs"]["weight_decay"][-1]
+    page.select_option("#knobs-wd", str(wd))
     run = next(
         r for r in regularisers["runs"]
-        if not r["early_stopping"] and r["dropout"] == 0
-        and r["weight_decay"] == regularisers["knobs"]["weight_decay"][-1]
+        if not r["early_stopping"] and r["dropout"] == 0 and r["weight_decay"] == wd
     )  # fmt: skip
     assert page.evaluate(f"{gd(page, 'knobs')}.data[4].y") == run["y_hat"]
-    assert page.evaluate(f"{gd(page, 'knobs', 2)}.data[1].y") == run["weight_norms"]["layers"][-1]
+    kept = run["weight_norms"]["epoch"].index(run["summary"]["kept_epoch"])
+    assert page.evaluate(f"{gd(page, 'knobs', 2)}.data[1].y") == run["weight_norms"]["layers"][kept]
     # The table and the code follow the plots one frame later (afterAnswer).
-    expect(table).to_contain_text(format(run["summary"]["final_val_loss"], ".3g"))
+    expect(table).to_contain_text(format(run["summary"]["test_loss"], ".3g"))
     assert table.inner_text() != before
-    wd = regularisers["knobs"]["weight_decay"][-1]
     expect(page.locator("#fig-knobs .wtwm-knobs-code code")).to_contain_text(f"weight_decay={wd!r}")
     code = page.inner_text("#fig-knobs .wtwm-knobs-code code")
     assert f"weight_decay={wd!r}" in code and "nn.Dropout(p=0.0)" in code
-    assert "patience" not in code
+    assert "patience" not in code and "ExponentialLR" in code
     compile(code, "knobs code panel", "exec")  # what the reader copies is valid Python
     page.check("#knobs-es")
     expect(page.locator("#fig-knobs .wtwm-knobs-code code")).to_contain_text("patience = ")
     code = page.inner_text("#fig-knobs .wtwm-knobs-code code")
     assert f"patience = {regularisers['patience']}" in code and "best_epoch >= patience" in code
     compile(code, "knobs code panel", "exec")
-    page.wait_for_function("(wd) => location.search.includes(`knobs.wd=${wd}`)", arg=wd)
+    # The norms are compared with the baseline at the epoch the run keeps.
+    stopped = next(
+        r for r in regularisers["runs"]
+        if r["early_stopping"] and r["dropout"] == 0 and r["weight_decay"] == wd
+    )  # fmt: skip
+    epoch = stopped["summary"]["kept_epoch"]
+    at = base["weight_norms"]["epoch"].index(epoch)
+    assert page.evaluate(f"{gd(page, 'knobs', 2)}.data[0].y") == base["weight_norms"]["layers"][at]
+    assert page.evaluate(f"{gd(page, 'knobs', 2)}.data[0].name") == f"baseline at epoch {epoch}"
+    page.wait_for_function(
+        "(wd) => location.search.includes(`knobs.weight_decay=${wd}`)"
+        " && location.search.includes('knobs.early_stopping=1')",
+        arg=wd,
+    )
     assert_clean(page)
 
 
@@ -827,13 +844,13 @@ def test_deep_link_restores_state(page, base_url):
     regularisers = data("regularisers")
     wd = regularisers["knobs"]["weight_decay"][2]
     query = (
-        f"?hero.epoch={epochs[30]}&knobs.es=0&knobs.wd={wd}&knobs.p=0.2"
-        "&loss-curve.val=hidden&lr-sweep.run=diverge&converge.epoch=40"
+        f"?hero.epoch={epochs[30]}&knobs.early_stopping=1&knobs.weight_decay={wd}"
+        "&knobs.dropout=0.2&loss-curve.val=hidden&lr-sweep.run=diverge&converge.epoch=40"
     )
     open_chapter(page, base_url, query)
     assert page.input_value("#hero-epoch") == "30"
     assert page.evaluate(f"{gd(page, 'hero', 1)}.data[2].x[0]") == epochs[30]
-    assert not page.is_checked("#knobs-es")
+    assert page.is_checked("#knobs-es")
     assert float(page.input_value("#knobs-wd")) == wd
     assert float(page.input_value("#knobs-p")) == 0.2
     assert page.get_attribute("#fig-loss-curve button.wtwm-toggle", "aria-pressed") == "true"
@@ -842,6 +859,16 @@ def test_deep_link_restores_state(page, base_url):
     assert converge_epochs[int(page.input_value("#converge-epoch"))] == min(
         converge_epochs, key=lambda e: abs(e - 40)
     )
+    assert_clean(page)
+
+
+@pytest.mark.browser
+def test_knobs_links_made_with_the_old_keys_still_read(page, base_url):
+    wd = data("regularisers")["knobs"]["weight_decay"][1]
+    open_chapter(page, base_url, f"?knobs.es=1&knobs.wd={wd}&knobs.p=0.3", figures=["knobs"])
+    assert page.is_checked("#knobs-es")
+    assert float(page.input_value("#knobs-wd")) == wd
+    assert float(page.input_value("#knobs-p")) == 0.3
     assert_clean(page)
 
 

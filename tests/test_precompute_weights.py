@@ -16,6 +16,7 @@ import torch
 from precompute import weights
 from precompute.config import WeightsConfig
 from precompute.context import Tracker
+from precompute.data import curve_data
 from precompute.model import make_deterministic, make_mlp, predict
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -46,7 +47,7 @@ def test_labels_and_epochs(files):
     assert by_label["best"]["epoch"] == overfit["best_epoch"]
     assert by_label["final"]["epoch"] == overfit["curves"]["epoch"][-1]
     assert by_label["early"]["epoch"] < by_label["best"]["epoch"]
-    assert by_label["regularised"]["source"] == load("regularisers")["best_id"]
+    assert by_label["regularised"]["source"] == load("regularisers")["converge"]["run_id"]
     assert {p.name for p in (DOCS / "downloads" / "weights").glob("*.pt")} == {
         Path(f["file"]).name for f in files
     }
@@ -114,3 +115,22 @@ def test_torch_save_is_byte_deterministic(tmp_path):
         os.makedirs(path.parent)
         torch.save(state, path)
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_checkpoints_reload_to_the_exported_losses(files):
+    """Rebuilt from the download as a reader would, each model scores what the data says."""
+    d = curve_data(WeightsConfig())
+    overfit, reg = load("overfit"), load("regularisers")
+    as_float32 = lambda a: torch.tensor(a, dtype=torch.float32).unsqueeze(1)  # noqa: E731
+    for f in files:
+        model = make_mlp(**f["config"])  # float32, as readers build it
+        model.load_state_dict(torch.load(DOCS / f["file"], weights_only=True))
+        val = ((predict(model, as_float32(d.x_val)) - d.y_val) ** 2).mean()
+        if f["source"] == "overfit":
+            expected = overfit["curves"]["val_loss"][f["epoch"]]
+        else:
+            summary = next(r for r in reg["runs"] if r["id"] == f["source"])["summary"]
+            expected = summary["val_loss"]
+            test = ((predict(model, as_float32(d.x_test)) - d.y_test) ** 2).mean()
+            assert test == pytest.approx(summary["test_loss"], rel=1e-4)
+        assert val == pytest.approx(expected, rel=1e-4), f["file"]

@@ -2,6 +2,9 @@
 
 The path after the file name is looked up inside the file's ``data`` block, so a
 number in the text is always the number that was computed, never typed by hand.
+``{{ config.overfit.lr }}`` reads the settings the file was made with instead.
+``[3]`` indexes a list; ``[name]`` picks the item of a list whose ``id`` is name
+(``runs[es-on_wd-0_dropout-0].summary.test_loss``).
 After the ``|`` comes a Python format spec, or one of the named formats below.
 """
 
@@ -17,9 +20,10 @@ from markdown.preprocessors import Preprocessor
 from mkdocs.exceptions import PluginError
 
 PLACEHOLDER = re.compile(
-    r"\{\{\s*data\.(?P<file>\w+)\.(?P<path>[\w.\[\]-]+)\s*(?:\|\s*(?P<fmt>[^}\s]+)\s*)?\}\}"
+    r"\{\{\s*(?P<part>data|config)\.(?P<file>\w+)\.(?P<path>[\w.\[\]-]+)\s*"
+    r"(?:\|\s*(?P<fmt>[^}\s]+)\s*)?\}\}"
 )
-INDEX = re.compile(r"(\w[\w-]*)|\[(-?\d+)\]")
+INDEX = re.compile(r"(\w[\w-]*)|\[(-?\d+)\]|\[([\w.-]+)\]")
 
 
 def kilobytes(size: int) -> str:
@@ -27,7 +31,7 @@ def kilobytes(size: int) -> str:
     return f"{size / 1024:.{1 if size < 10240 else 0}f}"
 
 
-NAMED_FORMATS = {"KB": kilobytes}
+NAMED_FORMATS = {"KB": kilobytes, "len": lambda items: str(len(items))}
 
 
 @cache
@@ -35,21 +39,24 @@ def _load(docs_dir: str, name: str) -> dict:
     return json.loads((Path(docs_dir) / "data" / f"{name}.json").read_text())
 
 
-def lookup(document: dict, path: str):
-    value = document["data"]
-    for key, index in INDEX.findall(path):
-        value = value[int(index)] if index else value[key]
+def lookup(document: dict, path: str, part: str = "data"):
+    value = document[part]
+    for key, index, item in INDEX.findall(path):
+        if item:
+            value = next(v for v in value if v["id"] == item)
+        else:
+            value = value[int(index)] if index else value[key]
     return value
 
 
 def render(markdown: str, docs_dir: str, where: str) -> str:
     def substitute(match: re.Match) -> str:
-        name, path, fmt = match.group("file", "path", "fmt")
+        part, name, path, fmt = match.group("part", "file", "path", "fmt")
         try:
-            value = lookup(_load(docs_dir, name), path)
-        except (OSError, KeyError, IndexError, TypeError, ValueError) as error:
+            value = lookup(_load(docs_dir, name), path, part)
+        except (OSError, KeyError, IndexError, TypeError, ValueError, StopIteration) as error:
             raise PluginError(
-                f"{where}: cannot resolve {{{{ data.{name}.{path} }}}} "
+                f"{where}: cannot resolve {{{{ {part}.{name}.{path} }}}} "
                 f"in docs/data/{name}.json: {error!r}"
             ) from error
         if fmt in NAMED_FORMATS:

@@ -8,7 +8,6 @@ import { figure } from "../lib/figure.js";
 import { extent, fmt, padded } from "../lib/numbers.js";
 import { themedPlot } from "../lib/plot.js";
 import { axis, legendColumns, topLegend } from "../lib/plot-spec.js";
-import { marksLayer } from "../lib/marks.js";
 import { copyText, readState } from "../lib/url-state.js";
 
 const PREFIX = "knobs";
@@ -38,19 +37,22 @@ export function codeFor(knobs, config) {
     `import ${es ? "copy, " : ""}torch`,
     "from torch import nn",
     "",
-    `model = make_mlp(hidden_layers=${config.hidden_layers}, width=${config.width}, dropout=${p})  # nn.Dropout(p=${p})`,
+    `model = make_mlp(hidden_layers=${config.hidden_layers}, width=${config.width}, dropout=${p}).double()  # nn.Dropout(p=${p}), float64`,
     "loss_fn = nn.MSELoss()",
     "optimizer = torch.optim.Adam(",
     `    model.parameters(), lr=${pyFloat(config.lr)}, weight_decay=${pyFloat(knobs.weight_decay)}  # L2 weight decay`,
     ")",
+    `lr_final = ${pyFloat(config.lr_final)}  # the learning rate shrinks to this by the last epoch`,
+    `scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=(lr_final / ${pyFloat(config.lr)}) ** (1 / ${config.epochs}))`,
     ...(es ? ["best_val_loss, best_epoch, best_state = float(\"inf\"), 0, None", `patience = ${config.patience}`] : []),
     "",
-    `for epoch in range(1, ${config.epochs} + 1):  # x, y: training data`,
+    `for epoch in range(1, ${config.epochs} + 1):  # x, y: training data (float64 columns)`,
     "    model.train()  # dropout on",
     "    loss = loss_fn(model(x), y)",
     "    optimizer.zero_grad()",
     "    loss.backward()",
     "    optimizer.step()",
+    "    scheduler.step()",
   ];
   if (es) {
     lines.push(
@@ -70,7 +72,12 @@ export function codeFor(knobs, config) {
   return lines.join("\n");
 }
 
-const lastNorms = (r) => r.weight_norms.layers.at(-1);
+// Each layer's weight norm at an epoch; a run is compared with the baseline at
+// the epoch it keeps, so early stopping is not mistaken for smaller weights.
+export function normsAt(run, epoch) {
+  const i = run.weight_norms.epoch.indexOf(epoch);
+  return i < 0 ? null : run.weight_norms.layers[i];
+}
 
 // The axes are the same for every setting (the plots move in place when a knob
 // changes), so their ranges are worked out once.
@@ -81,7 +88,7 @@ function scales(data) {
     fitY: padded(extent(...points.map((set) => set.y), data.grid.y_true), 0.15),
     loss: extent(...data.runs.flatMap((r) => [r.train_loss, r.val_loss])),
     lastEpoch: Math.max(...data.runs.map((r) => r.epoch.at(-1))),
-    normTop: extent(...data.runs.map(lastNorms))[1],
+    normTop: extent(...data.runs.map((r) => normsAt(r, r.summary.kept_epoch))).at(1),
   };
 }
 
@@ -103,6 +110,16 @@ function fitSpec(data, run, base, p, scale) {
   };
 }
 
+// Where early stopping stopped: a dotted line across the loss chart, labelled.
+function stopShapes(run, p) {
+  const epoch = run?.summary.stopped_epoch;
+  if (epoch == null) return { shapes: [], annotations: [] };
+  return {
+    shapes: [{ type: "line", xref: "x", yref: "paper", x0: epoch, x1: epoch, y0: 0, y1: 1, line: { color: p.accent, width: 1.5, dash: "dot" } }],
+    annotations: [{ xref: "x", yref: "paper", x: epoch, y: 1, yanchor: "bottom", text: `stopped, epoch ${epoch}`, showarrow: false, font: { color: p.accent } }],
+  };
+}
+
 function curvesSpec(data, run, base, p, scale) {
   const line = (r, key, color, dash, width, name) => ({ type: "scatter", mode: "lines", name, visible: Boolean(r), x: r?.epoch ?? [], y: r?.[key] ?? [],
     line: { color, dash, width }, hovertemplate: `${name}: %{y:.3g}, epoch %{x}<extra></extra>` });
@@ -118,26 +135,19 @@ function curvesSpec(data, run, base, p, scale) {
       xaxis: axis.epoch(scale.lastEpoch),
       yaxis: axis.log("MSE loss (log)", [lo / 1.6, hi * 1.6]),
       legend: topLegend, margin: { t: 64 }, hovermode: "x",
+      ...stopShapes(run, p),
     },
   };
 }
 
-// Where early stopping stopped: a dotted line across the loss chart and its label.
-function stopMarks(run, p) {
-  if (!run?.early_stopping || run.summary.stopped_epoch == null) return [];
-  const epoch = run.summary.stopped_epoch;
-  return [
-    { kind: "vline", x: epoch, line: { color: p.accent, width: 1.5, dash: "dot" } },
-    { kind: "text", x: epoch, yPaper: 1, text: `stopped, epoch ${epoch}`, color: p.accent },
-  ];
-}
-
-function normsSpec(data, run, base, p, scale) {
-  const names = lastNorms(base).map((_, i, all) => (i === all.length - 1 ? "out" : `W${i + 1}`));
+export function normsSpec(data, run, base, p, scale) {
+  const epoch = (run ?? base).summary.kept_epoch;
+  const theirs = normsAt(base, epoch);
+  const names = theirs.map((_, i, all) => (i === all.length - 1 ? "out" : `W${i + 1}`));
   return {
     data: [
-      { type: "bar", name: "baseline", x: names, y: lastNorms(base), marker: { color: "rgba(0,0,0,0)", line: { color: p.muted, width: 2 } } },
-      { type: "bar", name: "this run", visible: Boolean(run), x: names, y: run ? lastNorms(run) : [], marker: { color: p.prediction } },
+      { type: "bar", name: `baseline at epoch ${epoch}`, x: names, y: theirs, marker: { color: "rgba(0,0,0,0)", line: { color: p.muted, width: 2 } } },
+      { type: "bar", name: "this run", visible: Boolean(run), x: names, y: run ? normsAt(run, epoch) : [], marker: { color: p.prediction } },
     ],
     layout: {
       barmode: "group", xaxis: { title: { text: "layer (input to output)" }, fixedrange: true },
@@ -147,13 +157,14 @@ function normsSpec(data, run, base, p, scale) {
   };
 }
 
-// Short labels: "best validation loss" took two lines on a phone in wider fonts
-// (DejaVu Sans), so the figure's height, reserved in CSS, depended on the font.
+// The model each run keeps. Test loss is the honest score: validation picked the
+// early-stopped epoch, so it flatters those runs.
 const ROWS = [
-  ["best val loss", (s) => fmt(s.best_val_loss)],
-  ["final val loss", (s) => fmt(s.final_val_loss)],
-  ["train/val gap", (s) => fmt(s.train_val_gap)],
-  ["best epoch", (s) => String(s.best_epoch)],
+  ["kept epoch", (s) => String(s.kept_epoch)],
+  ["train loss", (s) => fmt(s.train_loss)],
+  ["val loss", (s) => fmt(s.val_loss)],
+  ["test loss", (s) => fmt(s.test_loss)],
+  ["error vs truth", (s) => fmt(s.function_error)],
 ];
 
 function table() {
@@ -165,7 +176,7 @@ function table() {
     return [mine, theirs];
   });
   const node = h("table", { class: "wtwm-knobs-table" },
-    h("caption", { class: "wtwm-visually-hidden", text: "This run against the baseline (no regularisation)" }),
+    h("caption", { class: "wtwm-visually-hidden", text: "The model this run keeps against the baseline's (no regularisation)" }),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, h("span", { class: "wtwm-visually-hidden", text: "measure" })),
       h("th", { scope: "col", text: "this run" }), h("th", { scope: "col", text: "baseline" }))),
     body);
@@ -184,27 +195,32 @@ function select(id, label, values, value, text) {
 export function describe(knobs, run, base) {
   const setting = `early stopping ${knobs.early_stopping ? "on" : "off"}, weight decay ${fmt(knobs.weight_decay)}, dropout ${fmt(knobs.dropout)}`;
   if (!run) return `No run was precomputed for ${setting}; only the unregularised baseline is shown.`;
-  return `This run: ${setting}. It ends at validation loss ${fmt(run.summary.final_val_loss)}, against ${fmt(base.summary.final_val_loss)} without regularisation.`;
+  const b = base.summary;
+  if (run === base) return `The baseline: no regularisation. It keeps epoch ${b.kept_epoch}, with test loss ${fmt(b.test_loss)}.`;
+  const s = run.summary;
+  return `This run: ${setting}. It keeps epoch ${s.kept_epoch}, with test loss ${fmt(s.test_loss)}, against ${fmt(b.test_loss)} for the baseline at epoch ${b.kept_epoch}.`;
 }
 
-function initialKnobs(data, fallback) {
-  const url = readState(PREFIX);
-  const pick = (values, raw, otherwise) => values.find((v) => raw !== undefined && same(v, Number(raw))) ?? otherwise;
+// URL keys are the glossary's names; links made before they were (es, wd, p) still read.
+const KEYS = { early_stopping: "es", weight_decay: "wd", dropout: "p" };
+
+export function initialKnobs(url, knobValues, fallback) {
+  const raw = (key) => url[key] ?? url[KEYS[key]];
+  const pick = (values, value, otherwise) => values.find((v) => value !== undefined && same(v, Number(value))) ?? otherwise;
+  const es = raw("early_stopping");
   return {
-    early_stopping: url.es === undefined ? fallback.early_stopping : url.es === "1",
-    weight_decay: pick(data.knobs.weight_decay, url.wd, fallback.weight_decay),
-    dropout: pick(data.knobs.dropout, url.p, fallback.dropout),
+    early_stopping: es === undefined ? fallback.early_stopping : ["1", "true", "on"].includes(es),
+    weight_decay: pick(knobValues.weight_decay, raw("weight_decay"), fallback.weight_decay),
+    dropout: pick(knobValues.dropout, raw("dropout"), fallback.dropout),
   };
 }
 
 export const mount = figure(async (el, d) => {
   const file = await loadData("regularisers");
   const { data } = file;
-  const byId = (id) => data.runs.find((r) => r.id === id);
-  const base = byId(data.baseline_id);
-  const best = byId(data.best_id) ?? base;
-  const defaults = { early_stopping: best.early_stopping, weight_decay: best.weight_decay, dropout: best.dropout };
-  let knobs = initialKnobs(data, defaults);
+  const base = data.runs.find((r) => r.id === data.baseline_id);
+  const defaults = { early_stopping: false, weight_decay: 0, dropout: 0 };
+  let knobs = initialKnobs(readState(PREFIX), data.knobs, defaults);
   let run = findRun(data, knobs);
 
   const live = stage(el);
@@ -215,10 +231,10 @@ export const mount = figure(async (el, d) => {
   const buttons = stateButtons({ el, prefix: PREFIX, section: "three-knobs", d, getState, reset: () => set(defaults) });
   const missing = h("p", { class: "wtwm-status wtwm-knobs-missing", role: "status" });
   const plots = ["fit", "curves", "norms"].map((name) => h("div", { class: `wtwm-plot wtwm-knobs-${name}`, role: "img",
-    "aria-label": { fit: "Prediction of this setting and of the unregularised network against the true function", curves: "Train and validation loss per epoch, this setting against no regularisation, log scale", norms: "Norm of each layer's weight matrix at the end of training, this setting against no regularisation" }[name] }));
+    "aria-label": { fit: "Prediction of this setting and of the unregularised network against the true function", curves: "Train and validation loss per epoch, this setting against no regularisation, log scale", norms: "Norm of each layer's weight matrix in the model this run keeps, against the unregularised network at the same epoch" }[name] }));
   const summary = table();
   const code = h("code", { class: "language-python", tabindex: "0" }); // it scrolls sideways (Material's pre > code)
-  const copy = button("Copy code", { "aria-label": "Copy the training loop for this setting" });
+  const copy = button("Copy code", { "aria-label": "Copy code: the training loop for this setting" });
   const copied = h("span", { class: "wtwm-status", role: "status" });
   live.append(
     h("div", { class: "wtwm-controls" },
@@ -236,14 +252,12 @@ export const mount = figure(async (el, d) => {
   const scale = scales(data);
   const drawn = [];
   for (const [i, box] of plots.entries()) drawn.push(await themedPlot(box, (p) => specs[i](data, run, base, p, scale), d));
-  const stopLine = marksLayer(drawn[1], d);
-  stopLine.draw((p) => stopMarks(run, p));
 
   function getState() {
     const out = {};
-    if (knobs.early_stopping !== defaults.early_stopping) out.es = knobs.early_stopping ? 1 : 0;
-    if (!same(knobs.weight_decay, defaults.weight_decay)) out.wd = knobs.weight_decay;
-    if (!same(knobs.dropout, defaults.dropout)) out.p = knobs.dropout;
+    if (knobs.early_stopping !== defaults.early_stopping) out.early_stopping = knobs.early_stopping ? 1 : 0;
+    if (!same(knobs.weight_decay, defaults.weight_decay)) out.weight_decay = knobs.weight_decay;
+    if (!same(knobs.dropout, defaults.dropout)) out.dropout = knobs.dropout;
     return out;
   }
   const codeText = () => codeFor(knobs, { ...file.config, patience: data.patience });
@@ -268,7 +282,6 @@ export const mount = figure(async (el, d) => {
     showValue(decay.input, String(data.knobs.weight_decay.find((v) => same(v, knobs.weight_decay))));
     showValue(dropout.input, String(data.knobs.dropout.find((v) => same(v, knobs.dropout))));
     for (const plot of drawn) plot.update();
-    stopLine.draw((p) => stopMarks(run, p));
     show();
     buttons.save();
   }

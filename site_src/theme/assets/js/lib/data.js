@@ -2,7 +2,7 @@
 // refuses a file whose schema major version this code does not understand.
 import { siteUrl } from "./site.js";
 
-export const EXPECTED_VERSIONS = { linear: 1, overfit: 1, regularisers: 1, weights: 1 };
+export const EXPECTED_VERSIONS = { linear: 1, overfit: 1, regularisers: 2, weights: 1 };
 const cache = new Map();
 
 export function loadData(name) {
