@@ -30,9 +30,9 @@ Outputs go under an output root laid out like docs/: data/*.json,
 downloads/weights/*.pt, snippets/. The default root is docs/ (the committed data).
 
 Caching: each JSON stores provenance.input_hash = sha256 of its config, the
-sources precompute/*.py, the profile and upstream inputs. An experiment whose
-hash matches the existing file (and whose checkpoints match their sha256) is
-skipped; --force re-runs it anyway.
+sources it runs (its module and the precompute modules it imports), the profile
+and upstream inputs. An experiment whose hash matches the existing file (and whose
+checkpoints match their sha256) is skipped; --force re-runs it anyway.
 
 Reproducibility: fixed seeds, deterministic kernels and float64 training. On one
 machine two runs give byte-identical files. Another CPU (AVX-512 or not, another
@@ -83,7 +83,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="regenerate everything into a temp dir and exit 1, naming files and fields, "
         "if it differs from the committed data beyond rounding (provenance.wall_time_s and "
         "checkpoint hashes are ignored, checkpoints are compared tensor by tensor; any edit "
-        "to precompute/*.py changes provenance.code_hash, so commit data with code)",
+        "to an experiment's sources changes its provenance.code_hash, so commit data with "
+        "code)",
     )
     parser.add_argument("--force", action="store_true", help="ignore cached outputs and recompute")
     parser.add_argument(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import sys
 from functools import cache
@@ -23,9 +24,31 @@ def data_file(root: Path, name: str) -> Path:
     return root / DATA / f"{name}.json"
 
 
-def source_files() -> list[Path]:
-    """The sources whose hash decides whether cached outputs are still valid."""
-    return sorted(PACKAGE.glob("*.py"))
+def _imports(path: Path) -> set[str]:
+    """Names of the precompute modules a source file imports."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "precompute":
+                names |= {alias.name for alias in node.names}
+            elif node.module.startswith("precompute."):
+                names.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            names |= {a.name.split(".")[1] for a in node.names if a.name.startswith("precompute.")}
+    return {name for name in names if (PACKAGE / f"{name}.py").exists()}
+
+
+def source_files(experiment: str) -> list[Path]:
+    """The sources whose hash decides whether an experiment's outputs are still valid:
+    its module and every precompute module it imports, directly or not. A new
+    experiment's file leaves the others' data current."""
+    seen, todo = set(), [experiment]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo += _imports(PACKAGE / f"{name}.py")
+    return sorted(PACKAGE / f"{name}.py" for name in seen)
 
 
 @cache

@@ -61,13 +61,13 @@ def cached(root: Path, name: str, inputs: str) -> Outcome | None:
 def run_one(name: str, profile: str, force: bool, ctx: Context) -> Outcome:
     module, cfg, root = EXPERIMENTS[name], configs(profile)[name], ctx.root
     extra = module.extra_inputs(cfg, root) if hasattr(module, "extra_inputs") else None
-    inputs = writer.input_hash(cfg, profile, extra)
+    inputs = writer.input_hash(name, cfg, profile, extra)
     if not force and (hit := cached(root, name, inputs)):
         return hit
     start = time.perf_counter()
     result = module.run(cfg, ctx)
     wall = time.perf_counter() - start
-    prov = writer.provenance(cfg, profile, inputs, wall)
+    prov = writer.provenance(name, cfg, profile, inputs, wall)
     path = writer.write(paths.data_file(root, name), name, cfg, result.data, prov)
     figures = module.figures(json.loads(path.read_text(encoding="utf-8"))["data"])
     return Outcome(name, "ran", wall, figures, [path, *result.files])

@@ -58,32 +58,32 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def code_hash() -> str:
-    """sha256 over precompute/*.py (names and contents): any code change invalidates caches."""
+def code_hash(experiment: str) -> str:
+    """sha256 over the experiment's sources (names and contents): see paths.source_files."""
     h = hashlib.sha256()
-    for path in paths.source_files():
+    for path in paths.source_files(experiment):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
-def input_hash(cfg: Any, profile: str, extra: dict | None = None) -> str:
+def input_hash(name: str, cfg: Any, profile: str, extra: dict | None = None) -> str:
     """Everything an output depends on: config, code, profile, upstream files."""
     inputs = {
         "config": dataclasses.asdict(cfg),
-        "code_hash": code_hash(),
+        "code_hash": code_hash(name),
         "profile": profile,
         "extra": extra or {},
     }
     return sha256_bytes(json.dumps(inputs, sort_keys=True).encode())
 
 
-def provenance(cfg: Any, profile: str, inputs: str, wall_time_s: float) -> dict:
+def provenance(name: str, cfg: Any, profile: str, inputs: str, wall_time_s: float) -> dict:
     return {
         "seed": cfg.seed,
         "torch": torch.__version__,
         "numpy": np.__version__,
         "python": ".".join(platform.python_version_tuple()[:2]),
-        "code_hash": code_hash(),
+        "code_hash": code_hash(name),
         "input_hash": inputs,
         "profile": profile,
         "wall_time_s": round(wall_time_s, 2),  # the only volatile field

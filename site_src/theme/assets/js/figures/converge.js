@@ -10,8 +10,6 @@ import { scrubPlot, themedPlot } from "../lib/plot.js";
 import { axis, legendColumns, topLegend } from "../lib/plot-spec.js";
 
 const PREFIX = "converge";
-const PREDICTIONS = [2, 3]; // regularised, baseline
-const NOW = [2, 3, 4]; // markers on both error lines, and the epoch line
 
 export function fitSpec(data, converge, i, p) {
   return {
@@ -71,11 +69,9 @@ export const mount = figure(async (el, d) => {
   scrubPlot(errorBox, epochs.seekEpoch, d);
 
   function paint() {
-    const i = epochs.index();
-    const epoch = converge.epoch[i];
-    fit.scrub([{ y: converge.y_hat[i] }, { y: converge.baseline_y_hat[i] }], PREDICTIONS);
-    error.scrub([{ x: [epoch], y: [converge.error[i]] }, { x: [epoch], y: [converge.baseline_error[i]] }, { x: [epoch, epoch] }], NOW);
-    say(describe(converge, i));
+    fit.update(); // the specs read the epoch shown: only the moving traces are re-plotted
+    error.update();
+    say(describe(converge, epochs.index()));
   }
   ready = true;
   paint();
