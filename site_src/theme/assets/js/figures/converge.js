@@ -10,9 +10,6 @@ import { scrubPlot, themedPlot } from "../lib/plot.js";
 import { axis, legendColumns, topLegend } from "../lib/plot-spec.js";
 
 const PREFIX = "converge";
-const PREDICTION = 2;
-const MARKER = 1; // and the current-epoch line, in the error chart
-const NOW = 2;
 
 export function fitSpec(data, yHat, p) {
   return {
@@ -66,8 +63,8 @@ export const mount = figure(async (el, d) => {
   function paint() {
     const i = epochs.index();
     const epoch = converge.epoch[i];
-    fit.scrub([{ y: converge.y_hat[i] }], [PREDICTION]);
-    error.scrub([{ x: [epoch], y: [converge.error[i]] }, { x: [epoch, epoch] }], [MARKER, NOW]);
+    fit.update();
+    error.update();
     say(`Now showing epoch ${epoch}: error against the true function ${fmt(converge.error[i])} (it starts at ${fmt(converge.error[0])} and ends at ${fmt(converge.error.at(-1))}).`);
   }
   ready = true;

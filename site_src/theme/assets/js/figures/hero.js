@@ -11,9 +11,6 @@ import { scrubPlot, themedPlot } from "../lib/plot.js";
 import { axis, legendColumns, topLegend, vline } from "../lib/plot-spec.js";
 
 const PREFIX = "hero";
-const PREDICTION = 3; // trace index of the moving prediction in the fit chart
-const MARKER = 2; // trace indices of the current-epoch markers and line in the loss chart
-const NOW = 3;
 
 export function fitSpec(data, yHat, p) {
   const points = (set, symbol, color, name) => ({
@@ -80,8 +77,8 @@ export const mount = figure(async (el, d) => {
     const i = epochs.index();
     const epoch = frames.epoch[i];
     const [train, val] = lossAt(i);
-    fit.scrub([{ y: frames.y_hat[i] }], [PREDICTION]);
-    loss.scrub([{ x: [epoch, epoch], y: [train, val] }, { x: [epoch, epoch] }], [MARKER, NOW]);
+    fit.update(); // the specs read the epoch shown: only the moving traces are re-plotted
+    loss.update();
     say(`Now showing epoch ${epoch}: training loss ${fmt(train)}, validation loss ${fmt(val)}; ${phase(epoch, data.best_epoch)}.`);
   }
   ready = true;

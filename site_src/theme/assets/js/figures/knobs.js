@@ -7,8 +7,7 @@ import { afterAnswer, button, captionLine, h, setText, stage, stateButtons } fro
 import { figure } from "../lib/figure.js";
 import { extent, fmt, padded } from "../lib/numbers.js";
 import { themedPlot } from "../lib/plot.js";
-import { axis, legendColumns, topLegend } from "../lib/plot-spec.js";
-import { marksLayer } from "../lib/marks.js";
+import { axis, legendColumns, topLegend, vline } from "../lib/plot-spec.js";
 import { copyText, readState } from "../lib/url-state.js";
 
 const PREFIX = "knobs";
@@ -117,19 +116,17 @@ function curvesSpec(data, run, base, p, scale) {
     layout: {
       xaxis: axis.epoch(scale.lastEpoch),
       yaxis: axis.log("MSE loss (log)", [lo / 1.6, hi * 1.6]),
-      legend: topLegend, margin: { t: 64 }, hovermode: "x",
+      legend: topLegend, margin: { t: 64 }, hovermode: "x", ...stopMarks(run, p),
     },
   };
 }
 
 // Where early stopping stopped: a dotted line across the loss chart and its label.
 function stopMarks(run, p) {
-  if (!run?.early_stopping || run.summary.stopped_epoch == null) return [];
+  if (!run?.early_stopping || run.summary.stopped_epoch == null) return { shapes: [], annotations: [] };
   const epoch = run.summary.stopped_epoch;
-  return [
-    { kind: "vline", x: epoch, line: { color: p.accent, width: 1.5, dash: "dot" } },
-    { kind: "text", x: epoch, yPaper: 1, text: `stopped, epoch ${epoch}`, color: p.accent },
-  ];
+  return { shapes: [vline(epoch, p.accent, "dot")], annotations: [{ x: epoch, y: 1, xref: "x", yref: "paper", xanchor: "left",
+    yanchor: "top", showarrow: false, text: ` stopped, epoch ${epoch}`, font: { color: p.accent, size: 12 } }] };
 }
 
 function normsSpec(data, run, base, p, scale) {
@@ -236,8 +233,6 @@ export const mount = figure(async (el, d) => {
   const scale = scales(data);
   const drawn = [];
   for (const [i, box] of plots.entries()) drawn.push(await themedPlot(box, (p) => specs[i](data, run, base, p, scale), d));
-  const stopLine = marksLayer(drawn[1], d);
-  stopLine.draw((p) => stopMarks(run, p));
 
   function getState() {
     const out = {};
@@ -268,7 +263,6 @@ export const mount = figure(async (el, d) => {
     showValue(decay.input, String(data.knobs.weight_decay.find((v) => same(v, knobs.weight_decay))));
     showValue(dropout.input, String(data.knobs.dropout.find((v) => same(v, knobs.dropout))));
     for (const plot of drawn) plot.update();
-    stopLine.draw((p) => stopMarks(run, p));
     show();
     buttons.save();
   }

@@ -136,21 +136,9 @@ export function pythonStatus(d) {
   return { line, follow };
 }
 
-// ---------------------------------------------------------------- cheap redraws
-// Plotly.react recomputes every trace as soon as one trace's data changes (a
-// contour map costs 10-40 ms). So the widgets keep traces for what rarely changes
-// (a curve, the contour map), with stable array references (themedPlot then skips
-// Plotly altogether), and draw what moves on every input (points, tangents,
-// paths) as marks (lib/marks.js).
-
-// `previous` if `next` holds the same numbers, else `next`.
+// `previous` if `next` holds the same numbers, else `next`: a curve that did not
+// change keeps its reference, so lib/plot.js re-plots only what moved.
 export function sameOr(previous, next) {
   if (previous && previous.length === next.length && previous.every((v, i) => v === next[i])) return previous;
   return next;
-}
-
-// A legend entry for marks (they have none of their own).
-const NOTHING = [null];
-export function legendEntry(name, style) {
-  return { type: "scatter", x: NOTHING, y: NOTHING, name, hoverinfo: "skip", ...style };
 }
