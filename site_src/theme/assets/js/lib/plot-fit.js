@@ -8,11 +8,13 @@ import { axisKeys, isObject } from "./plot-spec.js";
 // drawn, so the answer holds whether the legend is in columns or wrapped now.
 const ENTRY_GAP_PX = 2;
 export function legendColumnsCollide(container, legend) {
-  const area = container.querySelector(".nsewdrag")?.getBoundingClientRect(); // the plot area, as drawn
-  if (legend?.entrywidthmode !== "fraction" || !area?.width) return false;
+  // The margins as drawn, around the plot area at the box's current width.
+  const area = container.querySelector(".nsewdrag")?.getBoundingClientRect();
+  const svg = container.querySelector(".main-svg")?.getBoundingClientRect();
+  if (legend?.entrywidthmode !== "fraction" || !area?.width || !container.clientWidth) return false;
   const n = Math.round(1 / legend.entrywidth);
-  const column = area.width * legend.entrywidth;
-  const right = container.getBoundingClientRect().right - area.right; // room right of the plot area
+  const column = (container.clientWidth - (svg.width - area.width)) * legend.entrywidth;
+  const right = svg.right - area.right;
   const inks = [...container.querySelectorAll(".legend .traces")].map((entry) => {
     const boxes = [...entry.querySelectorAll(".legendtext, .legendsymbols")].map((e) => e.getBBox());
     return { start: Math.min(...boxes.map((b) => b.x)), end: Math.max(...boxes.map((b) => b.x + b.width)) };

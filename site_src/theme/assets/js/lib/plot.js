@@ -81,6 +81,9 @@ export async function themedPlot(container, spec, d) {
     textScale = scale;
     if (resized) await Plotly.Plots.resize(container);
     await react(...current());
+    // Laid out again from the state just drawn: after a resize alone, a legend that
+    // gained or lost a row stayed where it was, over the data.
+    await Plotly.redraw(container);
   };
   let fitting = Promise.resolve();
   const refit = () => (fitting = fitting.then(fit)); // one fit at a time
