@@ -32,16 +32,41 @@ function spec(r, p, memo) {
   memo.a = sameOr(memo.a, r.curve.a);
   return {
     data: [
-      { type: "scatter", mode: "lines", name: `f(z) = ${r.formula}`, x: memo.z, y: memo.a,
-        line: { color: p.train, width: 2.5 }, hovertemplate: "z %{x:.3g}, f(z) %{y:.3g}<extra></extra>" },
-      { type: "scatter", mode: "lines", name: "tangent at z: slope da/dz", x: r.tangent.z, y: r.tangent.a,
-        line: { color: p.accent, width: 3, dash: "dash" }, hoverinfo: "skip" },
-      { type: "scatter", mode: "markers", name: "(z, a)", x: [r.z], y: [r.a],
-        marker: { color: p.val, size: 13, line: { color: p.background, width: 1.5 } }, hovertemplate: "z %{x:.3g}, a %{y:.3g}<extra></extra>" },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: `f(z) = ${r.formula}`,
+        x: memo.z,
+        y: memo.a,
+        line: { color: p.train, width: 2.5 },
+        hovertemplate: "z %{x:.3g}, f(z) %{y:.3g}<extra></extra>",
+      },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: "tangent at z: slope da/dz",
+        x: r.tangent.z,
+        y: r.tangent.a,
+        line: { color: p.accent, width: 3, dash: "dash" },
+        hoverinfo: "skip",
+      },
+      {
+        type: "scatter",
+        mode: "markers",
+        name: "(z, a)",
+        x: [r.z],
+        y: [r.a],
+        marker: { color: p.val, size: 13, line: { color: p.background, width: 1.5 } },
+        hovertemplate: "z %{x:.3g}, a %{y:.3g}<extra></extra>",
+      },
     ],
     layout: {
-      xaxis: axis.linear("z = w·x + b", r.view.z), yaxis: axis.linear("a = f(z)", r.view.a),
-      legend: topLegend, margin: { t: 72 }, hovermode: "closest", uirevision: "layer",
+      xaxis: axis.linear("z = w·x + b", r.view.z),
+      yaxis: axis.linear("a = f(z)", r.view.a),
+      legend: topLegend,
+      margin: { t: 72 },
+      hovermode: "closest",
+      uirevision: "layer",
     },
   };
 }
@@ -68,11 +93,24 @@ function readout() {
 export const mount = figure(async (el, d) => {
   const initial = JSON.parse(el.querySelector(".wtwm-initial-state").dataset.state);
   const state = stateFromUrl(initial);
-  const controls = Object.fromEntries(NUMBERS.map((name) => [name, numberControl({
-    name, ...initial.inputs[name], value: state[name], d, onChange: (value) => widget.change({ [name]: value }),
-  })]));
+  const controls = Object.fromEntries(
+    NUMBERS.map((name) => [
+      name,
+      numberControl({
+        name,
+        ...initial.inputs[name],
+        value: state[name],
+        d,
+        onChange: (value) => widget.change({ [name]: value }),
+      }),
+    ]),
+  );
   controls.activation = selectControl({
-    name: "activation", label: "activation f", options: initial.activations, value: state.activation, d,
+    name: "activation",
+    label: "activation f",
+    options: initial.activations,
+    value: state.activation,
+    d,
     onChange: (value) => widget.change({ activation: value }),
   });
   const host = stage(el);
@@ -80,16 +118,32 @@ export const mount = figure(async (el, d) => {
   const box = h("div", { class: "wtwm-plot wtwm-layer-plot", role: "img" });
   let plot = null;
   const widget = liveWidget({
-    el, d, prefix: PREFIX, section: "layer-widget", initial, state, keys: [...NUMBERS, "activation"], controls,
+    el,
+    d,
+    prefix: PREFIX,
+    section: "layer-widget",
+    initial,
+    state,
+    keys: [...NUMBERS, "activation"],
+    controls,
     compute: (request) => callPython("layer_forward", "forward", request),
     render: (r) => {
       out.show(r);
-      box.setAttribute("aria-label", `Plot of ${r.label}: the point (z, a) = (${fmt(r.z)}, ${fmt(r.a)}) and the tangent there, slope ${fmt(r.slope)}.`);
+      box.setAttribute(
+        "aria-label",
+        `Plot of ${r.label}: the point (z, a) = (${fmt(r.z)}, ${fmt(r.a)}) and the tangent there, slope ${fmt(r.slope)}.`,
+      );
       plot?.update();
     },
   });
-  host.append(widget.status, h("div", { class: "wtwm-controls wtwm-widget-controls" }, ...Object.values(controls).map((c) => c.root)),
-    out.root, widget.note, box, widget.buttons.root);
+  host.append(
+    widget.status,
+    h("div", { class: "wtwm-controls wtwm-widget-controls" }, ...Object.values(controls).map((c) => c.root)),
+    out.root,
+    widget.note,
+    box,
+    widget.buttons.root,
+  );
   const memo = {};
   plot = await themedPlot(box, (p) => spec(widget.shown(), p, memo), d);
   widget.start();

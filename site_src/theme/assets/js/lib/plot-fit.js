@@ -39,12 +39,17 @@ export function scaledText(layout, scale) {
   const scaled = (value) => {
     if (Array.isArray(value)) return value.map(scaled);
     if (!isObject(value)) return value;
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) =>
-      [key, /font$/.test(key) && typeof inner?.size === "number" ? { ...scaled(inner), size: inner.size * scale } : scaled(inner)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [
+        key,
+        /font$/.test(key) && typeof inner?.size === "number"
+          ? { ...scaled(inner), size: inner.size * scale }
+          : scaled(inner),
+      ]),
+    );
   };
   const out = scaled(layout);
   out.margin = Object.fromEntries(Object.entries(out.margin ?? {}).map(([side, px]) => [side, Math.round(px * scale)]));
   for (const key of axisKeys(out)) out[key].automargin = true; // room for longer tick labels
   return out;
 }
-

@@ -18,7 +18,7 @@ const FRAME = { transition: { duration: 0 }, frame: { duration: 0, redraw: false
 const arrayIds = new WeakMap();
 let nextArrayId = 0;
 const signature = (value) =>
-  JSON.stringify(value, (key, v) => {
+  JSON.stringify(value, (_key, v) => {
     if (!Array.isArray(v) || v.length <= 16) return v;
     if (!arrayIds.has(v)) arrayIds.set(v, ++nextArrayId);
     return `#${arrayIds.get(v)}`;
@@ -73,7 +73,10 @@ export async function themedPlot(container, spec, d) {
   const fit = async () => {
     const svg = container.querySelector(".main-svg");
     const size = svg?.getBoundingClientRect();
-    const resized = !size || Math.abs(size.width - container.clientWidth) >= 0.5 || Math.abs(size.height - container.clientHeight) >= 0.5;
+    const resized =
+      !size ||
+      Math.abs(size.width - container.clientWidth) >= 0.5 ||
+      Math.abs(size.height - container.clientHeight) >= 0.5;
     const wrap = legendColumnsCollide(container, legend);
     const scale = textScaleOf(container);
     if (!resized && wrap === wrapLegend && scale === textScale) return;
@@ -108,12 +111,27 @@ export function scrubPlot(gd, onX, d) {
     const t = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
     return x0 + t * (x1 - x0);
   };
-  d.on(gd, "pointerdown", (event) => {
-    if (event.button !== 0) return;
-    active = true;
-    gd.setPointerCapture?.(event.pointerId);
-    onX(toX(event));
-  }, true);
-  d.on(gd, "pointermove", (event) => { if (active) onX(toX(event)); }, true);
-  for (const type of ["pointerup", "pointercancel", "lostpointercapture"]) d.on(gd, type, () => { active = false; });
+  d.on(
+    gd,
+    "pointerdown",
+    (event) => {
+      if (event.button !== 0) return;
+      active = true;
+      gd.setPointerCapture?.(event.pointerId);
+      onX(toX(event));
+    },
+    true,
+  );
+  d.on(
+    gd,
+    "pointermove",
+    (event) => {
+      if (active) onX(toX(event));
+    },
+    true,
+  );
+  for (const type of ["pointerup", "pointercancel", "lostpointercapture"])
+    d.on(gd, type, () => {
+      active = false;
+    });
 }
