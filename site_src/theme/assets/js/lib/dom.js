@@ -5,7 +5,7 @@ import { copyText, linkTo, writeState } from "./url-state.js";
 
 // Writes text into an element: nothing when it is unchanged, else the data of its
 // text node. Assigning textContent replaces the node, and the browser then rebuilds
-// its layout objects (twice the layout work per input, measured on the widgets).
+// its layout objects.
 export function setText(el, text) {
   const only = el.firstChild;
   if (only && only === el.lastChild && only.nodeType === Node.TEXT_NODE) {
