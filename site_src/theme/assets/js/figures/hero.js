@@ -6,8 +6,8 @@ import { loadData } from "../lib/data.js";
 import { captionLine, h, stage } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
 import { extent, fmt, nearestIndex, padded } from "../lib/numbers.js";
-import { epochPlayer } from "../lib/player.js";
-import { scrubPlot, themedPlot } from "../lib/plot.js";
+import { epochPlayer, scrubPlot } from "../lib/player.js";
+import { themedPlot } from "../lib/plot.js";
 import { axis, legendColumns, topLegend, vline } from "../lib/plot-spec.js";
 
 const PREFIX = "hero";

@@ -107,7 +107,7 @@ export const mount = figure(async (el, d) => {
   function set(show) {
     showVal = show;
     toggle(hide, !showVal);
-    plot.redraw();
+    plot.update();
     say(describe(data, showVal));
     buttons.save();
   }

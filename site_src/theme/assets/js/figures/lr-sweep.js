@@ -176,7 +176,7 @@ export const mount = figure(async (el, d) => {
   function set(i) {
     index = i;
     radios[i].checked = true;
-    path.redraw();
+    path.update();
     say(describe(data, runs[i]));
     buttons.save();
   }

@@ -1,5 +1,5 @@
 // The play/scrub controller of the hero and converge figures: a frame slider and
-// a play button, with the frame in the URL.
+// a play button, with the frame in the URL, and scrubbing across a plot.
 import { h, slider, stateButtons, toggle } from "./dom.js";
 import { coalesce } from "./figure.js";
 import { nearestIndex } from "./numbers.js";
@@ -101,4 +101,41 @@ export function epochPlayer({ el, prefix, section, epochs, onFrame, d }) {
     index: () => index,
     seekEpoch: (epoch) => control.seek(nearestIndex(epochs, epoch)),
   };
+}
+
+// Clicking or dragging across the plot area calls onX(x in data units). The x
+// axis must have an explicit range (axis.epoch does). Vertical swipes still
+// scroll the page on a phone (touch-action: pan-y in figures.css).
+export function scrubPlot(gd, onX, d) {
+  let active = false;
+  const toX = (event) => {
+    const area = gd.querySelector(".nsewdrag") ?? gd;
+    const box = area.getBoundingClientRect();
+    const [x0, x1] = gd.layout.xaxis.range;
+    const t = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
+    return x0 + t * (x1 - x0);
+  };
+  d.on(
+    gd,
+    "pointerdown",
+    (event) => {
+      if (event.button !== 0) return;
+      active = true;
+      gd.setPointerCapture?.(event.pointerId);
+      onX(toX(event));
+    },
+    true,
+  );
+  d.on(
+    gd,
+    "pointermove",
+    (event) => {
+      if (active) onX(toX(event));
+    },
+    true,
+  );
+  for (const type of ["pointerup", "pointercancel", "lostpointercapture"])
+    d.on(gd, type, () => {
+      active = false;
+    });
 }

@@ -1,13 +1,11 @@
 // The one rendering layer for the chapter's data figures, through Plotly's public
 // API only. A figure describes WHAT to draw, spec(palette, scheme) -> {data, layout}
 // (built with lib/plot-spec.js); themedPlot draws it in the current theme, again
-// when the reader switches theme or the plot's box changes size, and on request:
-//   plot.redraw()  Plotly.react, skipped when the spec did not change;
-//   plot.update()  the same, except that when nothing but some traces' points
-//                  changed, Plotly.animate re-plots only those traces (a moving
-//                  point or tangent, without recomputing a contour map under it).
-// Figures keep unchanged data arrays by reference: a long array is compared by
-// identity, everything else by value.
+// when the reader switches theme or the plot's box changes size, and at
+// plot.update(): nothing when the spec did not change; Plotly.animate of just the
+// traces whose points alone changed (a moving point or tangent, without
+// recomputing a contour map under it); else Plotly.react. Figures keep unchanged
+// data arrays by reference: a long array is compared by identity, the rest by value.
 import { legendColumnsCollide, scaledText, textScaleOf } from "./plot-fit.js";
 import { axisKeys, merge } from "./plot-spec.js";
 import { loadPlotly, PLOT_CONFIG } from "./plotly.js";
@@ -52,10 +50,6 @@ export async function themedPlot(container, spec, d) {
   };
   const plot = {
     gd: container,
-    redraw() {
-      const [data, layout] = current();
-      return signature(signatures(data, layout)) === signature(drawn) ? Promise.resolve() : react(data, layout);
-    },
     update() {
       const [data, layout] = current();
       const next = signatures(data, layout);
@@ -71,12 +65,8 @@ export async function themedPlot(container, spec, d) {
   // Fitted to its box when the box changes size (Plotly's own `responsive` option
   // follows the window only). The legend's columns, if they would collide, wrap.
   const fit = async () => {
-    const svg = container.querySelector(".main-svg");
-    const size = svg?.getBoundingClientRect();
-    const resized =
-      !size ||
-      Math.abs(size.width - container.clientWidth) >= 0.5 ||
-      Math.abs(size.height - container.clientHeight) >= 0.5;
+    const { width, height } = container.querySelector(".main-svg").getBoundingClientRect();
+    const resized = Math.round(width) !== container.clientWidth || Math.round(height) !== container.clientHeight;
     const wrap = legendColumnsCollide(container, legend);
     const scale = textScaleOf(container);
     if (!resized && wrap === wrapLegend && scale === textScale) return;
@@ -94,44 +84,7 @@ export async function themedPlot(container, spec, d) {
   const resizes = new ResizeObserver(refit);
   resizes.observe(container);
   d.add(() => resizes.disconnect());
-  d.add(onSchemeChange(() => plot.redraw()));
+  d.add(onSchemeChange(() => plot.update()));
   d.add(() => Plotly.purge(container));
   return plot;
-}
-
-// Clicking or dragging across the plot area calls onX(x in data units). The x
-// axis must have an explicit range (axis.epoch does). Vertical swipes still
-// scroll the page on a phone (touch-action: pan-y in figures.css).
-export function scrubPlot(gd, onX, d) {
-  let active = false;
-  const toX = (event) => {
-    const area = gd.querySelector(".nsewdrag") ?? gd;
-    const box = area.getBoundingClientRect();
-    const [x0, x1] = gd.layout.xaxis.range;
-    const t = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
-    return x0 + t * (x1 - x0);
-  };
-  d.on(
-    gd,
-    "pointerdown",
-    (event) => {
-      if (event.button !== 0) return;
-      active = true;
-      gd.setPointerCapture?.(event.pointerId);
-      onX(toX(event));
-    },
-    true,
-  );
-  d.on(
-    gd,
-    "pointermove",
-    (event) => {
-      if (active) onX(toX(event));
-    },
-    true,
-  );
-  for (const type of ["pointerup", "pointercancel", "lostpointercapture"])
-    d.on(gd, type, () => {
-      active = false;
-    });
 }
