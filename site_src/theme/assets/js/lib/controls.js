@@ -1,7 +1,7 @@
 // Controls for the live widgets: a labelled slider + number field kept in sync
 // (typed input is checked and explained next to the field, never thrown), a
 // labelled <select>, the Python status line, and stable references that let a
-// paint skip Plotly. The update loop from inputs to Python to paint is lib/live.js.
+// paint skip re-plotting a curve. The loop from inputs to Python to paint is lib/live.js.
 import { h, setAttr, setText, steadyText } from "./dom.js";
 import { fmt } from "./numbers.js";
 import { onPythonStatus } from "./python.js";
