@@ -19,10 +19,8 @@ serve: setup-site assets
 build: setup-site assets
 	$(BIN)/mkdocs build --strict
 
-## test: every test — lint, data contract, widget math vs torch, notebooks, browser end to end
-test: setup-all assets chromium
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+## test: every test — lint (Python, JS, CSS), data contract, widget math vs torch, notebooks, browser end to end
+test: setup-all assets chromium lint
 	$(PY) -m pytest
 
 ## test-fast: skip the slow (training, notebook) tests
@@ -52,11 +50,15 @@ video: setup-all
 bench: setup-all assets chromium
 	$(PY) -m benchmarks
 
-lint:
+## lint: ruff for Python, Biome for JS and CSS (biome.json), nothing changed
+lint: setup-all assets
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	node_modules/.bin/biome ci
 
-format:
+## format: rewrite Python, JS and CSS in the house style
+format: setup-all assets
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+	node_modules/.bin/biome check --write
 
 setup-site: $(VENV)/.site-installed
 setup-all: $(VENV)/.all-installed

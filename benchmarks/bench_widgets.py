@@ -9,9 +9,9 @@
     and "key taps": the same key tapped 100-250 ms apart;
   - drag: a real pointer sweeping the slider's track, paced like a 60 Hz pointer;
   - jump: a real click on the track, at a point far from the last one, clicks
-    KNOB_PAUSE_MS apart (a reader's pace), the button held CLICK_PRESS_MS. The
-    first click is a Python round trip; the widget then computes the rest of the
-    slider's range (lib/live.js), so the report also gives how long that took;
+    KNOB_PAUSE_MS apart (a reader's pace), the button held CLICK_PRESS_MS. Each
+    click is one Python round trip (lib/live.js); the report also gives how long
+    the worker is busy after one click;
   for each input event, the time from its timestamp until the frame that shows a
   draw at least that new has been rendered (the widget says when it has drawn,
   `wtwm:drawn`, and whether inside a requestAnimationFrame callback; a message
@@ -101,7 +101,7 @@ Worker.prototype.postMessage = function (message, ...rest) {
     this.__logged = true;
     this.addEventListener("message", () => window.__worker.push(performance.now()));
   }
-  if (message?.type === "call" || message?.type === "calls") window.__worker.push(performance.now());
+  if (message?.type === "call") window.__worker.push(performance.now());
   return post.call(this, message, ...rest);
 };
 """
@@ -268,7 +268,7 @@ def main() -> None:
         print(f"input to paint, {name}: median {paint['median_ms']} ms, p95 {paint['p95_ms']} ms, "
               f"max {paint['max_ms']} ms, n {paint['n']}")  # fmt: skip
     for name, ms in results["computing_after_one_click_ms"].items():
-        print(f"computing after one click on {name}'s track (the rest of its range): {ms} ms")
+        print(f"computing after one click on {name}'s track: {ms} ms")
     trip = results["python_round_trip"]
     print(
         f"Python round trip (layer forward): median {trip['median_ms']} ms, p95 {trip['p95_ms']} ms"

@@ -264,6 +264,11 @@ def plots_behind_their_data(page, selector: str) -> list[str]:
     return page.evaluate(PLOTLY_BEHIND, selector)
 
 
+def wait_for_plots_to_show_their_data(page, selector: str) -> None:
+    """Wait until every scatter trace under `selector` is drawn from its current data."""
+    page.wait_for_function(f"(selector) => ({PLOTLY_BEHIND})(selector).length === 0", arg=selector)
+
+
 TABLES_WIDER_THAN_THEIR_BOX = """(selector) => [...document.querySelectorAll(selector)]
   .map((table) => [table, table.closest('.md-typeset__scrollwrap') ?? table.parentElement])
   .filter(([table, box]) => box.scrollWidth > box.clientWidth + 1)
@@ -278,7 +283,7 @@ await new Promise((frame) => requestAnimationFrame(() => requestAnimationFrame(f
 return [...document.querySelectorAll(`${selector} .js-plotly-plot`)].filter((gd, i) => only === undefined || i === only).flatMap((gd) => {
   const where = gd.closest("figure").id;
   const svg = gd.querySelector(".main-svg").getBoundingClientRect();
-  const dataTop = svg.top + gd._fullLayout._size.t;
+  const dataTop = gd.querySelector(".nsewdrag").getBoundingClientRect().top;
   const defects = Math.abs(svg.width - gd.clientWidth) < 1 ? [] : [`${where}: drawn ${svg.width} px wide in ${gd.clientWidth}`];
   if (![...gd.querySelectorAll(".xtick text, .ytick text")].some((tick) => tick.getBBox().width)) defects.push(`${where}: no tick label has ink`);
   const inks = [...gd.querySelectorAll(".legend .traces")].map((entry) => {
@@ -301,23 +306,24 @@ return [...document.querySelectorAll(`${selector} .js-plotly-plot`)].filter((gd,
 
 def plot_defects_once_shown(page, figure: str) -> list[str]:
     """Each plot of a figure scrolled to the middle of the window in turn, as a reader
-    would look at it; what is wrong with it (PLOT_DEFECTS) once it has had time to fit."""
+    would look at it; what is wrong with it (PLOT_DEFECTS) once it has been fitted to
+    its box (a frame or two after the box changes size; up to 240 frames here)."""
     count = f"document.querySelectorAll('#fig-{figure} .js-plotly-plot').length"
     defects = []
     for plot in range(page.evaluate(count)):
-        for _ in range(30):  # plots are fitted to their box a frame or two after it changes
-            # Again each time: sections above change height as they are shown at the
-            # new width, and move the plot away.
-            page.evaluate(
-                "([id, i]) => document.querySelectorAll(`#${id} .js-plotly-plot`)[i]"
-                ".scrollIntoView({ block: 'center' })",
-                [f"fig-{figure}", plot],
-            )
-            page.wait_for_timeout(100)
-            found = page.evaluate(PLOT_DEFECTS, [f"#fig-{figure}", plot])
-            if not found:
-                break
-        defects += found
+        defects += page.evaluate(
+            """async ([id, i]) => {
+              const find = PLOT_DEFECTS;
+              let found = [];
+              for (let frame = 0; frame < 120; frame += 1) {
+                document.querySelectorAll(`#${id} .js-plotly-plot`)[i].scrollIntoView({ block: "center" });
+                found = await find([`#${id}`, i]);
+                if (!found.length) break;
+              }
+              return found;
+            }""".replace("PLOT_DEFECTS", PLOT_DEFECTS),
+            [f"fig-{figure}", plot],
+        )
     return defects
 
 
@@ -327,29 +333,22 @@ def tables_wider_than_their_box(page, selector: str) -> list[str]:
     return page.evaluate(TABLES_WIDER_THAN_THEIR_BOX, selector)
 
 
-def wait_for_plotly_catch_up(page) -> None:
-    """Wait past the pause after which Plotly re-plots traces moved in place
-    (CATCH_UP_MS in lib/plot.js)."""
+def wait_frames(page, n: int) -> None:
+    """Wait for n animation frames: long enough for anything that runs per frame to
+    have moved, whatever the machine's speed."""
     page.evaluate(
-        """async () => {
-        const root = document.baseURI.replace(/chapter-01\\/.*$/, "");
-        const { CATCH_UP_MS } = await import(new URL("assets/js/lib/plot.js", root).href);
-        await new Promise((resolve) => setTimeout(resolve, CATCH_UP_MS + 200));
-      }"""
+        """(n) => new Promise((done) => {
+          const next = (left) => (left ? requestAnimationFrame(() => next(left - 1)) : done());
+          next(n);
+        })""",
+        n,
     )
 
 
 def seen_text(locator) -> str:
-    """The text a reader sees once they scroll to `locator`. Chapter sections far
-    from the viewport are not rendered (content-visibility: auto), and innerText
-    of content that is not rendered is empty."""
+    """The text a reader sees once they scroll to `locator`."""
     locator.scroll_into_view_if_needed()
-    for _ in range(50):  # rendered at the next frame (no page script: it may be off)
-        text = locator.inner_text()
-        if text.strip():
-            return text
-        locator.page.wait_for_timeout(20)
-    return text
+    return locator.inner_text()
 
 
 def toggle_scheme(page, scheme: str) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RECORD_LAYOUT_SHIFTS, ROOT, assert_clean, seen_text
+from tests.conftest import RECORD_LAYOUT_SHIFTS, ROOT, assert_clean, seen_text, wait_frames
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -30,9 +30,14 @@ def page_paths(built_site: Path) -> list[str]:
     return paths
 
 
+# Every finite animation and transition (Material's colour transitions) has ended.
+TRANSITIONS_DONE = """() => document.getAnimations().every((a) =>
+  a.playState !== "running" || a.effect?.getComputedTiming().endTime === Infinity)"""
+
+
 def settle(page):
     page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(700)  # Material's colour transitions, figure first paint
+    page.wait_for_function(TRANSITIONS_DONE)
 
 
 def run_axe(page) -> list[dict]:
@@ -81,8 +86,8 @@ LOW_CONTRAST_PLOT_TEXT = """() => {
     const [r, g, b] = rgb.map((v) => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
-  return [...document.querySelectorAll(".js-plotly-plot:not(.wtwm-plot--standby)")].flatMap((gd) => {
-    const background = luminance(channels(gd._fullLayout.paper_bgcolor));
+  return [...document.querySelectorAll(".js-plotly-plot")].flatMap((gd) => {
+    const background = luminance(channels(gd.layout.paper_bgcolor));
     return [...gd.querySelectorAll("text")].filter((t) => t.textContent.trim() && t.getBBox().width).flatMap((t) => {
       const [hi, lo] = [luminance(channels(getComputedStyle(t).fill)), background].sort((a, b) => b - a);
       const ratio = (hi + 0.05) / (lo + 0.05);
@@ -110,7 +115,6 @@ def test_chapter_accessible_with_every_figure_drawn(browser, server, base_url, s
         for widget in (LAYER, LANDSCAPE):
             open_widget(page, base_url, widget)
         page.locator("#fig-layer-video").scroll_into_view_if_needed()
-        page.add_style_tag(content=".wtwm-section { content-visibility: visible !important; }")
         page.add_script_tag(content=AXE.read_text())
         violations = page.evaluate(
             """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
@@ -131,7 +135,14 @@ def test_every_page_clean_under_csp(new_page, built_site, base_url, scheme):
         page.goto(base_url + path)
         settle(page)
         page.mouse.wheel(0, 20000)  # bring lazy figures and widgets into view
-        settle(page)
+        page.wait_for_function(  # each figure in view has drawn (or said why not)
+            """() => [...document.querySelectorAll("[data-figure]:not([data-figure=layer-video])")]
+              .filter((el) => { const r = el.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; })
+              .every((el) => el.querySelector(".js-plotly-plot .main-svg, .wtwm-error"))"""
+        )
+    # The next page's navigation aborts what the last one still loads (Pyodide in a
+    # worker, a favicon): the reader left, nothing failed.
+    page.failed_requests = [r for r in page.failed_requests if "net::ERR_ABORTED" not in r]
     assert_clean(page)
 
 
@@ -158,8 +169,7 @@ def test_chapter_without_javascript(browser, server, base_url):
 
 @pytest.mark.browser
 def test_chapter_prints_every_section_and_the_drawn_figures(page, base_url):
-    """Chromium's print to PDF: the sections the screen renders lazily are all there,
-    a drawn figure prints as a drawing (its plot text is in the PDF), controls do not."""
+    """Chromium's print to PDF: every section is there, a drawn figure prints as a drawing (its plot text is in the PDF), controls do not."""
     from pypdf import PdfReader
 
     page.goto(base_url + "chapter-01/")
@@ -176,7 +186,7 @@ def test_chapter_prints_every_section_and_the_drawn_figures(page, base_url):
     )
     assert [h for h in headings if h not in printed] == []
     last_item = page.evaluate(
-        "() => [...document.querySelectorAll('#about ~ .wtwm-section li')].at(-1).textContent"
+        "() => [...document.querySelectorAll('#about ~ * li')].at(-1).textContent"
     )
     assert " ".join(last_item.split())[:60] in printed  # the very end of the page
     assert "memorising from here" in printed  # drawn by Plotly in the hero, not in the prose
@@ -316,7 +326,7 @@ def test_tab_reaches_every_control_in_order(new_page, base_url, width):
     for figure in ["layer-video", "layer-widget", "loss-landscape", "checkpoints"]:
         page.locator(f"#fig-{figure}").scroll_into_view_if_needed()
     page.wait_for_selector("#fig-loss-landscape input[type=range]")
-    page.wait_for_timeout(500)  # scroll containers drop their tab stop a frame after layout
+    wait_frames(page, 3)  # scroll containers drop their tab stop a frame after layout
     controls = page.evaluate(NUMBER_TAB_STOPS)
     assert len(controls) >= 50
     page.evaluate("document.querySelector('[data-tab-order]').focus()")
@@ -362,10 +372,12 @@ def test_nothing_moves_while_the_reader_scrolls_the_chapter(new_page, base_url, 
     while page.evaluate(
         f"scrollY + innerHeight < document.documentElement.scrollHeight - 1 && !void scrollBy(0, {SCROLL_STEP_PX})"
     ):
-        page.wait_for_timeout(100)
+        wait_frames(page, 6)  # a reader's pace: about 300 px every 100 ms
     page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(1500)  # Python's answer to the last widget
+    page.wait_for_function(  # Python's answer to each widget is drawn
+        "() => document.querySelectorAll('.wtwm-widget[data-live=true][data-current=true]').length === 2",
+        timeout=90_000,
+    )
     assert page.evaluate("document.querySelectorAll('[data-figure] .js-plotly-plot').length") >= 14
-    assert page.locator(".wtwm-widget[data-live=true]").count() == 2
     assert page.evaluate("window.__shifts") == []
     assert_clean(page)

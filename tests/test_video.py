@@ -17,7 +17,7 @@ import pytest
 
 from precompute.video import outputs
 from precompute.video.storyboard import THEMES, VideoConfig, params, steps
-from tests.conftest import assert_clean, screenshot, toggle_scheme
+from tests.conftest import assert_clean, screenshot, toggle_scheme, wait_frames
 
 MAX_BYTES = 2 * 1024 * 1024
 SECTION = "chapter-01/#video-layer-forward"
@@ -274,7 +274,7 @@ def test_the_player_has_its_controls_near_the_viewport_or_while_playing(page, ba
         " v.muted = true; v.loop = true; return v.play(); }"
     )
     page.locator("#fig-knobs").scroll_into_view_if_needed()
-    page.wait_for_timeout(300)  # a frame or two for the observer to report
+    wait_frames(page, 10)  # a frame or two for the observer to report
     assert page.evaluate(CONTROLS_ON), "a playing video lost its controls when scrolled away"
     page.evaluate("document.querySelector('video.wtwm-layer-video-player').pause()")
     page.wait_for_function(f"() => !({CONTROLS_ON})()")

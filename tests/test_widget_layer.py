@@ -114,14 +114,6 @@ def test_bridge_answers_in_json_and_turns_bad_input_into_an_error():
     assert bad == {"ok": False, "error": "x must be a number, not the text 'abc'"}
 
 
-def test_bridge_computes_many_in_order_each_checked_on_its_own():
-    requests = [{"x": 1, "w": w, "b": 0} for w in (0.5, 1.0)] + [{"x": "nan", "w": 1, "b": 0}]
-    replies = json.loads(bridge.call_many("layer_forward", "forward", json.dumps(requests)))
-    assert [reply["ok"] for reply in replies] == [True, True, False]
-    assert [reply["result"]["z"] for reply in replies[:2]] == [0.5, 1.0]
-    assert "x" in replies[2]["error"]
-
-
 def test_initial_state_is_the_default_forward_pass():
     state = json.loads(bridge.call("layer_forward", "initial_state", "{}"))["result"]
     defaults = state["defaults"]

@@ -21,7 +21,8 @@ from tests.conftest import (
     screenshot,
     tables_wider_than_their_box,
     toggle_scheme,
-    wait_for_plotly_catch_up,
+    wait_for_plots_to_show_their_data,
+    wait_frames,
 )
 
 sys.path.insert(0, str(ROOT / "site_src" / "widgets"))
@@ -50,7 +51,7 @@ def open_widget(page, base_url, figure, query=""):
 
 def scheme_of_plot(page, figure):
     return page.evaluate(
-        "(sel) => document.querySelector(sel + ' .js-plotly-plot:not(.wtwm-plot--standby)')._fullLayout.paper_bgcolor",
+        "(sel) => document.querySelector(sel + ' .js-plotly-plot').layout.paper_bgcolor",
         figure,
     )
 
@@ -66,25 +67,24 @@ def drawn_after(page, figure, action):
     )
 
 
-def plot_marks(page, figure, index=0, kind="dot"):
-    """The data coordinates of the marks of one kind drawn over plot `index` (the
-    marks that move on every input: points, tangents, paths; lib/marks.js)."""
+def plot_trace(page, figure, name, index=0):
+    """The (x, y) data of the trace called `name` in plot `index` of a widget, as
+    Plotly holds it (what it draws and hovers)."""
     return page.evaluate(
-        "([sel, i, kind]) => [...document.querySelectorAll(sel + ' .js-plotly-plot:not(.wtwm-plot--standby)')[i]"
-        ".querySelectorAll(`.wtwm-marks [data-mark=${kind}]`)]"
-        ".map((m) => [m.dataset.x.split(' ').map(Number), m.dataset.y.split(' ').map(Number)])",
-        [figure, index, kind],
+        "([sel, i, name]) => { const gd = document.querySelectorAll(sel + ' .js-plotly-plot')[i];"
+        " const trace = gd.data.find((t) => t.name === name); return [trace.x, trace.y]; }",
+        [figure, index, name],
     )
 
 
-def plot_dots(page, figure, index=0):
-    """The (x, y) of the points drawn as dots."""
-    return [(x, y) for [x], [y] in plot_marks(page, figure, index)]
+def descent_path(page, index=0):
+    """The (w, y) points of the landscape's descent path in plot `index`."""
+    return list(zip(*plot_trace(page, LANDSCAPE, "descent steps", index), strict=True))
 
 
 def layer_point(page):
-    (point,) = plot_dots(page, LAYER)
-    return tuple(point)
+    [z], [a] = plot_trace(page, LAYER, "(z, a)")
+    return (z, a)
 
 
 def event_step(widget) -> int:
@@ -113,8 +113,8 @@ def test_layer_widget_runs_numpy_in_light_and_dark(new_page, base_url, scheme):
         toggle_scheme(page, "dark")
         for figure in (LAYER, LANDSCAPE):
             page.wait_for_function(
-                "([sel, bg]) => document.querySelector(sel + ' .js-plotly-plot:not(.wtwm-plot--standby)')"
-                "._fullLayout.paper_bgcolor === bg",
+                "([sel, bg]) => document.querySelector(sel + ' .js-plotly-plot')"
+                ".layout.paper_bgcolor === bg",
                 arg=[figure, DARK_BACKGROUND],
             )
     assert_clean(page)
@@ -140,80 +140,33 @@ def test_layer_widget_follows_slider_and_typed_input(page, base_url):
     assert_clean(page)
 
 
-def test_layer_activation_switch_shows_a_plot_of_its_own(page, base_url):
-    """Each activation gets a plot of its own once Python has computed it ahead; a
-    switch shows that plot (one plot visible, the curve and point of the new
-    activation), also on the way back."""
+def test_layer_activation_switch_redraws_the_curve(page, base_url):
+    """A switch draws the new activation's curve and point, also on the way back."""
     widget = open_widget(page, base_url, LAYER)
-    names = [a["name"] for a in layer_forward.initial_state()["activations"]]
-    page.wait_for_function(  # the first plot, and one per activation built while idle
-        "([sel, n]) => document.querySelectorAll(sel + ' .js-plotly-plot').length === n",
-        arg=[LAYER, len(names) + 1], timeout=BOOT_MS,
-    )  # fmt: skip
-    visible = (
-        "(sel) => [...document.querySelectorAll(sel + ' .js-plotly-plot')]"
-        ".filter((gd) => getComputedStyle(gd).visibility === 'visible')"
-        ".map((gd) => ({ name: gd.data[0].name, y: gd.data[0].y }))"
-    )
     select = widget.get_by_label("activation f")
     for name in ["relu", "sigmoid", "tanh", "relu"]:
         drawn_after(page, LAYER, lambda n=name: select.select_option(n))
         expected = layer_forward.forward(1.0, 1.5, -0.5, name)
-        (shown,) = page.evaluate(visible, LAYER)
-        assert shown["name"] == f"f(z) = {expected['formula']}"
-        assert shown["y"] == pytest.approx(expected["curve"]["a"].tolist())
+        curve = f"f(z) = {expected['formula']}"
+        assert plot_trace(page, LAYER, curve)[1] == pytest.approx(expected["curve"]["a"].tolist())
         assert layer_point(page) == pytest.approx((expected["z"], expected["a"]))
+        assert page.locator(f"{LAYER} .js-plotly-plot").count() == 1
+    wait_for_plots_to_show_their_data(page, LAYER)
     assert_clean(page)
 
 
 def test_widget_plots_refit_when_a_phone_turns(new_page, base_url):
-    """As for the data figures (test_figures.py): a phone turned sideways and back
-    with the widgets off-screen; each widget plot, once shown, is drawn at its box's
-    size, with its text, its legend above the data (Plotly's own resize left the
-    layer widget's plots at the old size, without text, legend over the data)."""
+    """As for the data figures (test_figures.py): a phone turned sideways and back;
+    each widget plot is drawn at its box's size, with its text, its legend above
+    the data."""
     page = new_page(width=360, height=800)
     open_widget(page, base_url, LAYER, "?landscape.steps=10")
     open_widget(page, base_url, LANDSCAPE)
-    activations = len(layer_forward.initial_state()["activations"])
-    page.wait_for_function(  # the first plot, and one per activation built while idle
-        "([sel, n]) => document.querySelectorAll(sel + ' .js-plotly-plot').length === n",
-        arg=[LAYER, activations + 1], timeout=BOOT_MS,
-    )  # fmt: skip
     for width in (740, 360):
         page.evaluate("window.scrollTo(0, 0)")
         page.set_viewport_size({"width": width, "height": 800})
         for figure in ("layer-widget", "loss-landscape"):
             assert plot_defects_once_shown(page, figure) == [], width
-    assert_clean(page)
-
-
-def test_plotly_catches_up_only_where_the_reader_can_see(page, base_url):
-    """Plotly re-plots traces moved in place once the reader pauses (CATCH_UP_MS).
-    A reader who scrolled away meanwhile has the plot's section skipped by the
-    browser (content-visibility); a re-plot run there left the layer widget's plot
-    without tick text. It waits until the plot is shown again, then runs."""
-    widget = open_widget(page, base_url, LANDSCAPE)
-    page.evaluate(
-        """(sel) => { const gd = document.querySelector(sel + ' .js-plotly-plot');
-        window.__draws = [];
-        gd.on('plotly_afterplot', () => window.__draws.push(gd.checkVisibility({ contentVisibilityAuto: true }))); }""",
-        LANDSCAPE,
-    )
-    slider = widget.locator("[data-control=b] input[type=range]")
-    drawn_after(
-        page, LANDSCAPE, lambda: (slider.focus(), slider.press("ArrowRight"))
-    )  # moves the parabola
-    page.evaluate(
-        "document.activeElement.blur(); window.scrollTo(0, 0)"
-    )  # focus keeps a section shown
-    wait_for_plotly_catch_up(page)
-    assert page.evaluate("window.__draws") == []  # nothing drawn unseen
-    assert plots_behind_their_data(page, LANDSCAPE) != []  # the re-plot is still due
-    widget.scroll_into_view_if_needed()
-    page.wait_for_function("() => window.__draws.includes(true)")
-    assert False not in page.evaluate("window.__draws")
-    assert plots_behind_their_data(page, LANDSCAPE) == []
-    assert plot_defects_once_shown(page, "loss-landscape") == []
     assert_clean(page)
 
 
@@ -229,7 +182,7 @@ def test_widget_plot_text_follows_the_readers_text_size(new_page, base_url):
     for figure in ("layer-widget", "loss-landscape"):
         assert plot_defects_once_shown(page, figure) == []
     sizes = page.evaluate(
-        "(sel) => [...document.querySelectorAll(sel)].map((gd) => gd._fullLayout.font.size)",
+        "(sel) => [...document.querySelectorAll(sel)].map((gd) => gd.layout.font.size)",
         f"{LAYER} .js-plotly-plot, {LANDSCAPE} .js-plotly-plot",
     )
     assert len(sizes) >= 3 and min(sizes) >= 1.5 * 13, sizes
@@ -249,7 +202,9 @@ def test_bad_typed_input_is_explained_and_not_used(page, base_url, typed, says):
         assert says in message(widget, name).inner_text()
         assert message(widget, name).is_visible()
         assert field(widget, name).get_attribute("aria-invalid") == "true"
-        page.wait_for_timeout(300)  # would any computation have started, it would be drawn now
+        # Nothing was asked of Python: an accepted input marks the widget not
+        # current at once (widget.change), before anything is computed.
+        assert widget.get_attribute("data-current") == "true"
         assert widget.get_attribute("data-renders") == renders
     assert_clean(page)
 
@@ -274,10 +229,10 @@ def test_landscape_steps_plays_and_detects_divergence(page, base_url):
     for _ in range(3):
         drawn_after(page, LANDSCAPE, step.click)
     expected = loss_landscape.descend(data["x"], data["y"], **{**defaults, "steps": 3})
-    dots = plot_dots(page, LANDSCAPE)
+    dots = descent_path(page)
     assert [w for w, _ in dots] == pytest.approx(expected["path"]["w"])
     assert [loss for _, loss in dots] == pytest.approx(expected["path"]["loss"])
-    expect(widget.locator(".wtwm-landscape-log tbody tr")).to_have_count(4)  # one frame later
+    expect(widget.locator(".wtwm-landscape-log tbody tr")).to_have_count(4)
     assert f"w = {expected['current']['w']:.4g}" in widget.locator(".wtwm-readout").inner_text()
     assert "Computed by NumPy 2." in widget.inner_text()  # the version, as the layer's note
     critical = expected["critical_lr"]
@@ -288,7 +243,7 @@ def test_landscape_steps_plays_and_detects_divergence(page, base_url):
     drawn_after(page, LANDSCAPE, lambda: (slider.focus(), slider.press("Home")))
     b_min = loss_landscape.inputs(data["x"], data["y"])["b"]["min"]
     moved = loss_landscape.descend(data["x"], data["y"], **{**defaults, "b": b_min, "steps": 3})
-    _, slice_ys = plot_marks(page, LANDSCAPE, 1, kind="path")[0]
+    _, slice_ys = plot_trace(page, LANDSCAPE, "the slice: b fixed", 1)
     assert slice_ys == [b_min, b_min]
     assert f"loss = {moved['current']['loss']:.4g}" in widget.locator(".wtwm-readout").inner_text()
 
@@ -307,9 +262,8 @@ def test_landscape_steps_plays_and_detects_divergence(page, base_url):
     assert play.get_attribute("aria-pressed") == "false" and step.is_disabled()
     for index in (0, 1):  # both views drawn, finite numbers only (JSON has no NaN)
         drawn = page.evaluate(
-            "([sel, i]) => { const gd = document.querySelectorAll(sel + ' .js-plotly-plot:not(.wtwm-plot--standby)')[i];"
-            " return JSON.stringify({data: gd.data.map((t) => [t.x, t.y]),"
-            " marks: [...gd.querySelectorAll('.wtwm-marks [data-x]')].map((m) => [m.dataset.x, m.dataset.y])}); }",
+            "([sel, i]) => JSON.stringify(document.querySelectorAll(sel + ' .js-plotly-plot')[i]"
+            ".data.map((t) => [t.x, t.y]))",
             [LANDSCAPE, index],
         )
         assert (
@@ -317,11 +271,9 @@ def test_landscape_steps_plays_and_detects_divergence(page, base_url):
             and "Infinity" not in drawn
             and "null" not in drawn.replace("[null]", "")
         )
-        assert len(plot_dots(page, LANDSCAPE, index)) == event_step(widget)
-    # The axes grew with the diverging descent; the parabola Plotly drew on them is
-    # the current one (re-plotted once the reader pauses), not one from before.
-    wait_for_plotly_catch_up(page)
-    assert plots_behind_their_data(page, LANDSCAPE) == []
+        assert len(descent_path(page, index)) == event_step(widget)
+    # The axes grew with the diverging descent; what Plotly drew is the current data.
+    wait_for_plots_to_show_their_data(page, LANDSCAPE)
     widget.scroll_into_view_if_needed()
     screenshot(page, "widget-landscape-diverged")
     assert_clean(page)
@@ -330,7 +282,7 @@ def test_landscape_steps_plays_and_detects_divergence(page, base_url):
 def test_reduced_motion_never_autoplays_and_play_jumps_to_the_end(new_page, base_url):
     page = new_page(reduced_motion="reduce", scheme="dark", width=360, height=780)
     widget = open_widget(page, base_url, LANDSCAPE)
-    page.wait_for_timeout(1000)
+    wait_frames(page, 60)  # longer than Play's step
     assert "step 0 of" in widget.inner_text()  # nothing moved by itself
     drawn_after(page, LANDSCAPE, widget.get_by_role("button", name="Play gradient descent").click)
     assert (
@@ -361,7 +313,7 @@ def test_deep_link_restores_both_widgets_and_reset_clears_it(page, base_url):
     page.wait_for_selector(f"{LANDSCAPE}[data-live=true][data-current=true]", timeout=BOOT_MS)
     defaults = loss_landscape.initial_state(data)["defaults"]
     descent = loss_landscape.descend(data["x"], data["y"], **{**defaults, "lr": lr, "steps": 4})
-    assert [w for w, _ in plot_dots(page, LANDSCAPE)] == pytest.approx(descent["path"]["w"])
+    assert [w for w, _ in descent_path(page)] == pytest.approx(descent["path"]["w"])
 
     copy = widget.get_by_role("button", name="Copy link to this figure in its current state")
     copy.click()
@@ -407,8 +359,8 @@ def test_without_pyodide_the_widgets_say_so_and_the_page_works(browser, server, 
         assert page.locator("[data-figure] .wtwm-error:not(.wtwm-python-status)").count() == 0
         toggle_scheme(page, "dark")
         page.wait_for_function(
-            "([sel, bg]) => document.querySelector(sel + ' .js-plotly-plot:not(.wtwm-plot--standby)')"
-            "._fullLayout.paper_bgcolor === bg",
+            "([sel, bg]) => document.querySelector(sel + ' .js-plotly-plot')"
+            ".layout.paper_bgcolor === bg",
             arg=[LAYER, DARK_BACKGROUND],
         )
         expected = [url for url in failed if "/assets/vendor/pyodide/" in url]

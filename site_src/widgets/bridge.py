@@ -17,20 +17,10 @@ def _to_json(value):
     raise TypeError(f"cannot send {type(value).__name__} to the page")
 
 
-def _reply(function, arguments: dict) -> str:
+def call(module: str, function: str, arguments_json: str) -> str:
+    function = getattr(importlib.import_module(module), function)
     try:
-        result = function(**arguments)
+        result = function(**json.loads(arguments_json))
         return json.dumps({"ok": True, "result": result}, default=_to_json, allow_nan=False)
     except (ValueError, TypeError, OverflowError, ZeroDivisionError) as error:
         return json.dumps({"ok": False, "error": str(error)})
-
-
-def call(module: str, function: str, arguments_json: str) -> str:
-    return _reply(getattr(importlib.import_module(module), function), json.loads(arguments_json))
-
-
-def call_many(module: str, function: str, arguments_list_json: str) -> str:
-    """One reply per set of arguments, in order: how a widget computes ahead the
-    values its slider is about to reach, in one message to the worker."""
-    function = getattr(importlib.import_module(module), function)
-    return f"[{','.join(_reply(function, arguments) for arguments in json.loads(arguments_list_json))}]"

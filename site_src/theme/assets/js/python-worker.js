@@ -2,10 +2,8 @@
 // Protocol (postMessage):
 //   main -> worker {type: "boot", indexURL, widgetsURL, source, sri}
 //   main -> worker {type: "call", id, module, func, args}
-//   main -> worker {type: "calls", id, module, func, argsList}  (one reply per args)
 //   worker -> main {type: "ready", seconds} | {type: "failed", error}
 //                  {type: "result", id, ok, result | error}
-//                  {type: "results", id, ok, replies: [{ok, result | error}, ...]}
 // Widget modules are fetched from the site (assets/widgets/NAME.py: the same files
 // the CPython tests import) on first use and imported from Pyodide's file system.
 /* global loadPyodide, importScripts */
@@ -81,17 +79,6 @@ async function call({ id, module, func, args }) {
   }
 }
 
-async function callMany({ id, module, func, argsList }) {
-  try {
-    await importWidget(module);
-    const bridge = pyodide.pyimport("bridge");
-    const replies = JSON.parse(bridge.call_many(module, func, JSON.stringify(argsList)));
-    self.postMessage({ type: "results", id, ok: true, replies });
-  } catch (error) {
-    self.postMessage({ type: "results", id, ok: false, error: String(error.message ?? error) });
-  }
-}
-
 self.onmessage = async ({ data }) => {
   if (data.type === "boot") {
     widgetsURL = data.widgetsURL;
@@ -104,8 +91,5 @@ self.onmessage = async ({ data }) => {
   } else if (data.type === "call") {
     await booting;
     await call(data);
-  } else if (data.type === "calls") {
-    await booting;
-    await callMany(data);
   }
 };

@@ -2,7 +2,6 @@
 // instant navigation. An element opts in with data-figure="name"; the module
 // ./figures/name.js exports mount(el, context) and may return a cleanup function,
 // which runs once the element has left the page.
-import { holdLinkedTarget } from "./lib/fragment.js";
 import { siteRoot } from "./lib/site.js";
 
 const mounted = new Map(); // element -> cleanup function (or null while mounting)
@@ -63,18 +62,11 @@ function watchScrollers() {
 function mountAll() {
   unmountDetached();
   watchScrollers();
-  holdLinkedTarget();
   for (const el of document.querySelectorAll("[data-figure]")) {
     if (!mounted.has(el)) mountOne(el);
   }
 }
 
-window.addEventListener("hashchange", holdLinkedTarget);
-// Material's instant navigation takes same-page links over (no hashchange).
-document.addEventListener("click", (event) => {
-  const link = event.target.closest?.("a[href*='#']");
-  if (link?.pathname === location.pathname) setTimeout(holdLinkedTarget);
-});
 // Material's document$ emits on first load and after every instant navigation.
 if (window.document$) window.document$.subscribe(mountAll);
 else mountAll();

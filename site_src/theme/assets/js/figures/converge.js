@@ -5,8 +5,8 @@ import { loadData } from "../lib/data.js";
 import { captionLine, h, stage } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
 import { extent, fmt, padded } from "../lib/numbers.js";
-import { epochPlayer } from "../lib/player.js";
-import { scrubPlot, themedPlot } from "../lib/plot.js";
+import { epochPlayer, scrubPlot } from "../lib/player.js";
+import { themedPlot } from "../lib/plot.js";
 import { axis, legendColumns, topLegend } from "../lib/plot-spec.js";
 
 const PREFIX = "converge";

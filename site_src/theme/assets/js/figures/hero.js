@@ -6,31 +6,51 @@ import { loadData } from "../lib/data.js";
 import { captionLine, h, stage } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
 import { extent, fmt, nearestIndex, padded } from "../lib/numbers.js";
-import { epochPlayer } from "../lib/player.js";
-import { scrubPlot, themedPlot } from "../lib/plot.js";
+import { epochPlayer, scrubPlot } from "../lib/player.js";
+import { themedPlot } from "../lib/plot.js";
 import { axis, legendColumns, topLegend, vline } from "../lib/plot-spec.js";
 
 const PREFIX = "hero";
-const PREDICTION = 3; // trace index of the moving prediction in the fit chart
-const MARKER = 2; // trace indices of the current-epoch markers and line in the loss chart
-const NOW = 3;
 
 export function fitSpec(data, yHat, p) {
   const points = (set, symbol, color, name) => ({
-    type: "scatter", mode: "markers", name, x: set.x, y: set.y, hovertemplate: "x %{x:.2f}<br>y %{y:.2f}<extra></extra>",
+    type: "scatter",
+    mode: "markers",
+    name,
+    x: set.x,
+    y: set.y,
+    hovertemplate: "x %{x:.2f}<br>y %{y:.2f}<extra></extra>",
     marker: { symbol, color, size: 8, line: { color, width: 2 } },
   });
   return {
     data: [
-      { type: "scatter", mode: "lines", name: "true function", x: data.grid.x, y: data.grid.y_true, line: { color: p.truth, width: 1.5, dash: "dash" }, hoverinfo: "skip" },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: "true function",
+        x: data.grid.x,
+        y: data.grid.y_true,
+        line: { color: p.truth, width: 1.5, dash: "dash" },
+        hoverinfo: "skip",
+      },
       points(data.train, "circle", p.train, "train"),
       points(data.val, "square-open", p.val, "validation"),
-      { type: "scatter", mode: "lines", name: "prediction", x: data.grid.x, y: yHat, line: { color: p.prediction, width: 3 }, hoverinfo: "skip" },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: "prediction",
+        x: data.grid.x,
+        y: yHat,
+        line: { color: p.prediction, width: 3 },
+        hoverinfo: "skip",
+      },
     ],
     layout: {
       xaxis: axis.linear("x", padded(extent(data.grid.x), 0.02)),
       yaxis: axis.linear("y", padded(extent(data.train.y, data.val.y, data.grid.y_true), 0.15)),
-      legend: legendColumns(2), margin: { t: 56 }, hovermode: "closest",
+      legend: legendColumns(2),
+      margin: { t: 56 },
+      hovermode: "closest",
     },
   };
 }
@@ -41,19 +61,69 @@ export function lossSpec(data, epoch, at, p) {
   const range = [lo / 1.6, hi * 1.6];
   return {
     data: [
-      { type: "scatter", mode: "lines", name: "train loss", x: curves.epoch, y: curves.train_loss, line: { color: p.train, width: 2 } },
-      { type: "scatter", mode: "lines", name: "validation loss", x: curves.epoch, y: curves.val_loss, line: { color: p.val, width: 2, dash: "dash" } },
-      { type: "scatter", mode: "markers", name: "current epoch", showlegend: false, hoverinfo: "skip", x: [epoch, epoch], y: at,
-        marker: { size: 10, symbol: ["circle", "square-open"], color: [p.train, p.val], line: { width: 2, color: [p.train, p.val] } } },
-      { type: "scatter", mode: "lines", name: "epoch shown", showlegend: false, hoverinfo: "skip", x: [epoch, epoch], y: range, line: { color: p.muted, width: 1.5 } },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: "train loss",
+        x: curves.epoch,
+        y: curves.train_loss,
+        line: { color: p.train, width: 2 },
+      },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: "validation loss",
+        x: curves.epoch,
+        y: curves.val_loss,
+        line: { color: p.val, width: 2, dash: "dash" },
+      },
+      {
+        type: "scatter",
+        mode: "markers",
+        name: "current epoch",
+        showlegend: false,
+        hoverinfo: "skip",
+        x: [epoch, epoch],
+        y: at,
+        marker: {
+          size: 10,
+          symbol: ["circle", "square-open"],
+          color: [p.train, p.val],
+          line: { width: 2, color: [p.train, p.val] },
+        },
+      },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: "epoch shown",
+        showlegend: false,
+        hoverinfo: "skip",
+        x: [epoch, epoch],
+        y: range,
+        line: { color: p.muted, width: 1.5 },
+      },
     ],
     layout: {
       xaxis: axis.epoch(curves.epoch.at(-1)),
       yaxis: axis.log("MSE loss (log)", range),
-      legend: topLegend, margin: { t: 56 }, dragmode: false, hovermode: "x",
+      legend: topLegend,
+      margin: { t: 56 },
+      dragmode: false,
+      hovermode: "x",
       shapes: [vline(data.best_epoch, p.accent, "dot")],
-      annotations: [{ x: data.best_epoch, y: 1, xref: "x", yref: "paper", xanchor: "left", yanchor: "top", showarrow: false,
-        text: "memorising from here →", font: { color: p.accent, size: 12 } }],
+      annotations: [
+        {
+          x: data.best_epoch,
+          y: 1,
+          xref: "x",
+          yref: "paper",
+          xanchor: "left",
+          yanchor: "top",
+          showarrow: false,
+          text: "memorising from here →",
+          font: { color: p.accent, size: 12 },
+        },
+      ],
     },
   };
 }
@@ -65,24 +135,46 @@ export const mount = figure(async (el, d) => {
   const lossAt = (i) => [curves.train_loss[lossIndex[i]], curves.val_loss[lossIndex[i]]];
 
   const live = stage(el);
-  const fitBox = h("div", { class: "wtwm-plot wtwm-hero-fit", role: "img", "aria-label": "Training and validation points, the true function and the network's prediction at the selected epoch" });
-  const lossBox = h("div", { class: "wtwm-plot wtwm-hero-loss", role: "img", "aria-label": "Training and validation loss per epoch on a log scale; click or drag to choose an epoch" });
+  const fitBox = h("div", {
+    class: "wtwm-plot wtwm-hero-fit",
+    role: "img",
+    "aria-label":
+      "Training and validation points, the true function and the network's prediction at the selected epoch",
+  });
+  const lossBox = h("div", {
+    class: "wtwm-plot wtwm-hero-loss",
+    role: "img",
+    "aria-label": "Training and validation loss per epoch on a log scale; click or drag to choose an epoch",
+  });
   const say = captionLine(el);
   let ready = false; // the controls exist before the plots do
-  const epochs = epochPlayer({ el, prefix: PREFIX, section: "try-it", epochs: frames.epoch, onFrame: () => ready && paint(), d });
+  const epochs = epochPlayer({
+    el,
+    prefix: PREFIX,
+    section: "try-it",
+    epochs: frames.epoch,
+    onFrame: () => ready && paint(),
+    d,
+  });
   live.append(epochs.root, h("div", { class: "wtwm-pair wtwm-hero-charts" }, fitBox, lossBox));
 
   const fit = await themedPlot(fitBox, (p) => fitSpec(data, frames.y_hat[epochs.index()], p), d);
-  const loss = await themedPlot(lossBox, (p) => lossSpec(data, frames.epoch[epochs.index()], lossAt(epochs.index()), p), d);
+  const loss = await themedPlot(
+    lossBox,
+    (p) => lossSpec(data, frames.epoch[epochs.index()], lossAt(epochs.index()), p),
+    d,
+  );
   scrubPlot(lossBox, epochs.seekEpoch, d);
 
   function paint() {
     const i = epochs.index();
     const epoch = frames.epoch[i];
     const [train, val] = lossAt(i);
-    fit.scrub([{ y: frames.y_hat[i] }], [PREDICTION]);
-    loss.scrub([{ x: [epoch, epoch], y: [train, val] }, { x: [epoch, epoch] }], [MARKER, NOW]);
-    say(`Now showing epoch ${epoch}: training loss ${fmt(train)}, validation loss ${fmt(val)}; ${phase(epoch, data.best_epoch)}.`);
+    fit.update(); // the specs read the epoch shown: only the moving traces are re-plotted
+    loss.update();
+    say(
+      `Now showing epoch ${epoch}: training loss ${fmt(train)}, validation loss ${fmt(val)}; ${phase(epoch, data.best_epoch)}.`,
+    );
   }
   ready = true;
   paint();

@@ -262,7 +262,7 @@ export const mount = figure(async (el, d) => {
   }
   const codeText = () => codeFor(knobs, { ...file.config, patience: data.patience });
   // The plots answer a change; the table, the code and the caption sentence follow
-  // once the frame that shows the plots has been rendered (afterAnswer).
+  // in the next animation frame (afterAnswer).
   const showDetails = afterAnswer(() => {
     summary.fill(run, base);
     setText(code, codeText());

@@ -53,10 +53,13 @@ function controlsWhenNear(video, el, on) {
     const wanted = near || !video.paused;
     if (video.controls !== wanted) video.controls = wanted;
   };
-  const observer = new IntersectionObserver(([entry]) => {
-    near = entry.isIntersecting;
-    apply();
-  }, { rootMargin: "100% 0px" });
+  const observer = new IntersectionObserver(
+    ([entry]) => {
+      near = entry.isIntersecting;
+      apply();
+    },
+    { rootMargin: "100% 0px" },
+  );
   observer.observe(el);
   on(video, "play", apply);
   on(video, "pause", apply);
@@ -78,7 +81,9 @@ export function mount(el) {
   if (!byScheme.light || !byScheme.dark) throw new Error("recording links are missing");
   const stage = el.querySelector(".wtwm-layer-video-stage");
   const still = stage.querySelector("picture, img");
-  el.querySelectorAll(".wtwm-layer-video-player, .wtwm-layer-video-stage + .wtwm-controls").forEach((n) => n.remove());
+  el.querySelectorAll(".wtwm-layer-video-player, .wtwm-layer-video-stage + .wtwm-controls").forEach((n) => {
+    n.remove();
+  });
 
   const video = buildPlayer({ captions });
   const controls = buildControls();

@@ -16,20 +16,57 @@ export function spec(data, showVal, p) {
   const [lo, hi] = extent(curves.train_loss, curves.val_loss);
   return {
     data: [
-      { type: "scatter", mode: "lines", name: "train loss", x: curves.epoch, y: curves.train_loss, line: { color: p.train, width: 2.5 } },
-      { type: "scatter", mode: "lines", name: "validation loss", visible: showVal, x: curves.epoch, y: curves.val_loss, line: { color: p.val, width: 2.5, dash: "dash" } },
-      { type: "scatter", mode: "markers", name: "lowest validation loss", visible: showVal, x: [data.best_epoch], y: [data.best_val_loss],
+      {
+        type: "scatter",
+        mode: "lines",
+        name: "train loss",
+        x: curves.epoch,
+        y: curves.train_loss,
+        line: { color: p.train, width: 2.5 },
+      },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: "validation loss",
+        visible: showVal,
+        x: curves.epoch,
+        y: curves.val_loss,
+        line: { color: p.val, width: 2.5, dash: "dash" },
+      },
+      {
+        type: "scatter",
+        mode: "markers",
+        name: "lowest validation loss",
+        visible: showVal,
+        x: [data.best_epoch],
+        y: [data.best_val_loss],
         marker: { symbol: "diamond", size: 12, color: p.accent, line: { color: p.background, width: 1 } },
-        hovertemplate: "lowest validation loss %{y:.3g}<br>epoch %{x}<extra></extra>" },
+        hovertemplate: "lowest validation loss %{y:.3g}<br>epoch %{x}<extra></extra>",
+      },
     ],
     layout: {
       xaxis: axis.epoch(curves.epoch.at(-1)),
       yaxis: axis.log("MSE loss (log)", [lo / 1.6, hi * 1.6]),
-      legend: topLegend, margin: { t: 40 }, hovermode: "x",
+      legend: topLegend,
+      margin: { t: 40 },
+      hovermode: "x",
       shapes: showVal ? [vline(data.best_epoch, p.accent, "dot")] : [],
-      annotations: showVal ? [{ x: data.best_epoch, y: Math.log10(data.best_val_loss), yshift: -14, xanchor: "left", yanchor: "top", showarrow: false,
-        // It sits on the training curve: a translucent backing keeps it legible.
-        text: `  lowest validation loss, epoch ${data.best_epoch}`, font: { color: p.accent, size: 12 }, bgcolor: `${p.background}d9` }] : [],
+      annotations: showVal
+        ? [
+            {
+              x: data.best_epoch,
+              y: Math.log10(data.best_val_loss),
+              yshift: -14,
+              xanchor: "left",
+              yanchor: "top",
+              showarrow: false,
+              // It sits on the training curve: a translucent backing keeps it legible.
+              text: `  lowest validation loss, epoch ${data.best_epoch}`,
+              font: { color: p.accent, size: 12 },
+              bgcolor: `${p.background}d9`,
+            },
+          ]
+        : [],
     },
   };
 }
@@ -49,18 +86,28 @@ export const mount = figure(async (el, d) => {
 
   let plot = null;
   const live = stage(el);
-  const box = h("div", { class: "wtwm-plot wtwm-loss-curve-plot", role: "img", "aria-label": "Training and validation loss per epoch on a log scale" });
+  const box = h("div", {
+    class: "wtwm-plot wtwm-loss-curve-plot",
+    role: "img",
+    "aria-label": "Training and validation loss per epoch on a log scale",
+  });
   const hide = button("Hide validation loss", { class: "wtwm-toggle", "aria-pressed": "false" });
   const say = captionLine(el, { live: true });
-  const buttons = stateButtons({ el, prefix: PREFIX, section: "reading-loss-curves", d,
-    getState: () => (showVal ? {} : { val: "hidden" }), reset: () => plot && set(true) });
+  const buttons = stateButtons({
+    el,
+    prefix: PREFIX,
+    section: "reading-loss-curves",
+    d,
+    getState: () => (showVal ? {} : { val: "hidden" }),
+    reset: () => plot && set(true),
+  });
   live.append(h("div", { class: "wtwm-controls" }, hide, buttons.root), box);
 
   plot = await themedPlot(box, (p) => spec(data, showVal, p), d);
   function set(show) {
     showVal = show;
     toggle(hide, !showVal);
-    plot.redraw();
+    plot.update();
     say(describe(data, showVal));
     buttons.save();
   }

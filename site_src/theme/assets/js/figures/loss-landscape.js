@@ -2,15 +2,14 @@
 // or restart gradient descent on w. Every number comes from
 // site_src/widgets/loss_landscape.py in Pyodide (descent, divergence, the critical
 // rate, the regime); this file wires the controls and draws two views of it.
-import { legendEntry, numberControl, numberOr, sameOr } from "../lib/controls.js";
+import { numberControl, numberOr, sameOr } from "../lib/controls.js";
 import { loadData } from "../lib/data.js";
-import { afterAnswer, button, h, setAttr, setText, stage, toggle } from "../lib/dom.js";
+import { button, h, setAttr, setText, stage, toggle } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
-import { marksLayer } from "../lib/marks.js";
 import { fmt, steadyRange } from "../lib/numbers.js";
 import { themedPlot } from "../lib/plot.js";
 import { axis, topLegend } from "../lib/plot-spec.js";
-import { callPython, callPythonMany } from "../lib/python.js";
+import { callPython } from "../lib/python.js";
 import { prefersReducedMotion } from "../lib/site.js";
 import { readState } from "../lib/url-state.js";
 import { liveWidget } from "../lib/widget.js";
@@ -27,31 +26,29 @@ function stateFromUrl(initial) {
   return state;
 }
 
-// Traces hold what changes rarely (the parabola, the contour map), kept by
-// reference, so Plotly redraws only when they or the view change; the path, the
-// tangent and the points move on every input, so they are marks (lib/marks.js).
-function pathMarks(xs, ys, p) {
-  const last = xs.length - 1;
-  return [
-    { kind: "path", x: xs, y: ys, line: { color: p.val, width: 1.5 } },
-    ...xs.map((x, i) => ({ kind: "dot", x, y: ys[i], fill: p.val, size: i === last ? 12 : 7, stroke: i === last ? p.background : undefined })),
-  ];
-}
-
-function sliceMarks(r, p) {
-  return [
-    { kind: "diamond", x: r.slice_min.w, y: r.slice_min.loss, fill: p.good, size: 13, stroke: p.background },
-    { kind: "path", x: r.tangent.w, y: r.tangent.loss, line: { color: p.accent, width: 3, dash: "dash" } },
-    ...pathMarks(r.path.w, r.path.loss, p),
-  ];
-}
-
-function surfaceMarks(r, inputs, p) {
-  return [
-    { kind: "path", x: [inputs.w0.min, inputs.w0.max], y: [r.b, r.b], line: { color: p.accent, width: 2, dash: "dash" } },
-    ...pathMarks(r.path.w, r.path.w.map(() => r.b), p),
-  ];
-}
+// The parabola and the contour map change rarely and are kept by reference; the
+// descent path, the tangent and the points move on every input, and an input
+// that moves only them re-plots only those traces (lib/plot.js, plot.update).
+const pathTrace = (x, y, p) => ({
+  type: "scatter",
+  mode: "lines+markers",
+  name: "descent steps",
+  x,
+  y,
+  line: { color: p.val, width: 1.5 },
+  marker: { color: p.val, size: 7 },
+  hovertemplate: "w %{x:.3g}<extra></extra>",
+});
+const nowTrace = (x, y, p) => ({
+  type: "scatter",
+  mode: "markers",
+  name: "now",
+  showlegend: false,
+  x: [x],
+  y: [y],
+  marker: { color: p.val, size: 12, line: { color: p.background, width: 1.5 } },
+  hoverinfo: "skip",
+});
 
 function sliceSpec(r, p, memo) {
   memo.w = sameOr(memo.w, r.curve.w);
@@ -60,47 +57,117 @@ function sliceSpec(r, p, memo) {
   // nudging b or α moves the parabola and the path, not the axes.
   memo.wRange = steadyRange(memo.wRange, r.view.w, { grow: 0.5 });
   memo.lossRange = steadyRange(memo.lossRange, r.view.loss, { grow: 0.5, keepLow: true });
-  const tangent = { color: p.accent, width: 3, dash: "dash" };
   return {
     data: [
-      { type: "scatter", mode: "lines", name: "L(w) with b fixed", x: memo.w, y: memo.loss,
-        line: { color: p.train, width: 2.5 }, hovertemplate: "w %{x:.3g}, loss %{y:.3g}<extra></extra>" },
-      legendEntry("descent steps", { mode: "lines+markers", line: { color: p.val, width: 1.5 }, marker: { color: p.val, size: 7 } }),
-      legendEntry("tangent: slope dL/dw", { mode: "lines", line: tangent }),
-      legendEntry("lowest point of the slice", { mode: "markers", marker: { symbol: "diamond", size: 11, color: p.good } }),
+      {
+        type: "scatter",
+        mode: "lines",
+        name: "L(w) with b fixed",
+        x: memo.w,
+        y: memo.loss,
+        line: { color: p.train, width: 2.5 },
+        hovertemplate: "w %{x:.3g}, loss %{y:.3g}<extra></extra>",
+      },
+      pathTrace(r.path.w, r.path.loss, p),
+      {
+        type: "scatter",
+        mode: "lines",
+        name: "tangent: slope dL/dw",
+        x: r.tangent.w,
+        y: r.tangent.loss,
+        line: { color: p.accent, width: 3, dash: "dash" },
+        hoverinfo: "skip",
+      },
+      {
+        type: "scatter",
+        mode: "markers",
+        name: "lowest point of the slice",
+        x: [r.slice_min.w],
+        y: [r.slice_min.loss],
+        marker: { symbol: "diamond", size: 13, color: p.good, line: { color: p.background, width: 1.5 } },
+        hoverinfo: "skip",
+      },
+      nowTrace(r.current.w, r.current.loss, p),
     ],
     layout: {
-      xaxis: axis.linear("w", memo.wRange), yaxis: axis.linear("loss L(w, b)", memo.lossRange),
-      legend: topLegend, margin: { t: 96 }, hovermode: "closest", uirevision: "slice",
+      xaxis: axis.linear("w", memo.wRange),
+      yaxis: axis.linear("loss L(w, b)", memo.lossRange),
+      legend: topLegend,
+      margin: { t: 96 },
+      hovermode: "closest",
+      uirevision: "slice",
     },
   };
 }
 
-function surfaceSpec(surface, inputs, p, scheme, memo) {
-  memo[scheme] ??= [
-    { type: "contour", name: "loss", x: surface.w, y: surface.b, z: surface.loss, showscale: false, ncontours: 18,
-      colorscale: [[0, scheme === "dark" ? "#1f4e79" : "#c6dbef"], [1, p.background]],
-      contours: { coloring: "heatmap" }, line: { color: p.muted, width: 0.6 },
-      hovertemplate: "w %{x:.3g}, b %{y:.3g}: loss %{z:.3g}<extra></extra>" },
-    legendEntry("the slice: b fixed", { mode: "lines", line: { color: p.accent, width: 2, dash: "dash" } }),
-    legendEntry("descent steps", { mode: "lines+markers", line: { color: p.val, width: 1.5 }, marker: { color: p.val, size: 7 } }),
-    { type: "scatter", mode: "markers", name: "lowest point overall", x: [surface.best.w], y: [surface.best.b],
-      marker: { symbol: "star", size: 15, color: p.good, line: { color: p.background, width: 1 } },
-      hovertemplate: "lowest: w %{x:.3g}, b %{y:.3g}<extra></extra>" },
-  ];
+function surfaceSpec(r, surface, inputs, p, scheme, memo) {
+  memo[scheme] ??= {
+    type: "contour",
+    name: "loss",
+    x: surface.w,
+    y: surface.b,
+    z: surface.loss,
+    showscale: false,
+    ncontours: 18,
+    colorscale: [
+      [0, scheme === "dark" ? "#1f4e79" : "#c6dbef"],
+      [1, p.background],
+    ],
+    contours: { coloring: "heatmap" },
+    line: { color: p.muted, width: 0.6 },
+    hovertemplate: "w %{x:.3g}, b %{y:.3g}: loss %{z:.3g}<extra></extra>",
+  };
   return {
-    data: memo[scheme],
+    data: [
+      memo[scheme],
+      {
+        type: "scatter",
+        mode: "lines",
+        name: "the slice: b fixed",
+        x: [inputs.w0.min, inputs.w0.max],
+        y: [r.b, r.b],
+        line: { color: p.accent, width: 2, dash: "dash" },
+        hoverinfo: "skip",
+      },
+      pathTrace(
+        r.path.w,
+        r.path.w.map(() => r.b),
+        p,
+      ),
+      {
+        type: "scatter",
+        mode: "markers",
+        name: "lowest point overall",
+        x: [surface.best.w],
+        y: [surface.best.b],
+        marker: { symbol: "star", size: 15, color: p.good, line: { color: p.background, width: 1 } },
+        hovertemplate: "lowest: w %{x:.3g}, b %{y:.3g}<extra></extra>",
+      },
+      nowTrace(r.current.w, r.b, p),
+    ],
     layout: {
-      xaxis: axis.linear("w", [inputs.w0.min, inputs.w0.max]), yaxis: axis.linear("b", [inputs.b.min, inputs.b.max]),
-      legend: topLegend, margin: { t: 96 }, hovermode: "closest", uirevision: "surface",
+      xaxis: axis.linear("w", [inputs.w0.min, inputs.w0.max]),
+      yaxis: axis.linear("b", [inputs.b.min, inputs.b.max]),
+      legend: topLegend,
+      margin: { t: 96 },
+      hovermode: "closest",
+      uirevision: "surface",
     },
   };
 }
 
 function logTable() {
   const body = h("tbody");
-  const root = h("div", { class: "wtwm-landscape-log", tabindex: "0", role: "region", "aria-label": "Descent steps, newest first" },
-    h("table", {}, h("thead", {}, h("tr", {}, ...["step", "w", "loss", "dL/dw"].map((t) => h("th", { scope: "col", text: t })))), body));
+  const root = h(
+    "div",
+    { class: "wtwm-landscape-log", tabindex: "0", role: "region", "aria-label": "Descent steps, newest first" },
+    h(
+      "table",
+      {},
+      h("thead", {}, h("tr", {}, ...["step", "w", "loss", "dL/dw"].map((t) => h("th", { scope: "col", text: t })))),
+      body,
+    ),
+  );
   return {
     root,
     // Rows are reused: only the cells whose text changed are touched.
@@ -131,62 +198,97 @@ export const mount = figure(async (el, d) => {
   const data = loadData(initial.data).then((file) => ({ x: file.data.x, y: file.data.y }));
   data.catch(() => {}); // reported by the first computation that needs it
 
-  const controls = Object.fromEntries(NUMBERS.map((name) => [name, numberControl({
-    name, ...inputs[name], value: state[name], d, onChange: (value) => widget.change({ [name]: value }),
-  })]));
+  const controls = Object.fromEntries(
+    NUMBERS.map((name) => [
+      name,
+      numberControl({
+        name,
+        ...inputs[name],
+        value: state[name],
+        d,
+        onChange: (value) => widget.change({ [name]: value }),
+      }),
+    ]),
+  );
   const stepButton = button("Step", { "aria-label": "Take one gradient-descent step" });
-  const playButton = button("Play", { class: "wtwm-play", "aria-label": "Play gradient descent", "aria-pressed": "false" });
+  const playButton = button("Play", {
+    class: "wtwm-play",
+    "aria-label": "Play gradient descent",
+    "aria-pressed": "false",
+  });
   const restartButton = button("Restart", { "aria-label": "Restart descent from w0 (step 0)" });
-  d.on(stepButton, "click", () => { pause(); widget.change({ steps: Math.min(maxSteps, state.steps + 1) }); });
+  d.on(stepButton, "click", () => {
+    pause();
+    widget.change({ steps: Math.min(maxSteps, state.steps + 1) });
+  });
   d.on(playButton, "click", () => (playing ? pause() : play()));
-  d.on(restartButton, "click", () => { pause(); widget.change({ steps: 0 }); });
+  d.on(restartButton, "click", () => {
+    pause();
+    widget.change({ steps: 0 });
+  });
   const stepInfo = h("span", { class: "wtwm-landscape-step" });
   const regime = h("p", { class: "wtwm-readout__line" });
   const current = h("p", { class: "wtwm-readout__line" });
   const event = h("p", { class: "wtwm-landscape-event", role: "status" });
   const log = logTable();
-  const showLog = afterAnswer(log.show, d);
   const sliceBox = h("div", { class: "wtwm-plot", role: "img" });
   const surfaceBox = h("div", { class: "wtwm-plot", role: "img" });
   const sliceMemo = {};
   const surfaceMemo = {};
-  let plots = null;
+  let plots = [];
 
   const widget = liveWidget({
-    el, d, prefix: PREFIX, section: "loss-landscape", initial, state, keys: [...NUMBERS, "steps"], controls,
+    el,
+    d,
+    prefix: PREFIX,
+    section: "loss-landscape",
+    initial,
+    state,
+    keys: [...NUMBERS, "steps"],
+    controls,
     compute: async (request) => callPython("loss_landscape", "descend", { ...(await data), ...request }),
-    computeMany: async (requests) => {
-      const points = await data;
-      return callPythonMany("loss_landscape", "descend", requests.map((request) => ({ ...points, ...request })));
-    },
-    sweeps: Object.fromEntries([...NUMBERS, "steps"].map((name) => [name, inputs[name]])),
-    batch: 8, // a call of 8 descents: 4.8 ms (10 steps) to 6.6 ms (100 steps), over a fill of α
     render,
     onStop: pause,
   });
-  stage(el).append(widget.status,
+  stage(el).append(
+    widget.status,
     h("div", { class: "wtwm-controls wtwm-widget-controls" }, ...Object.values(controls).map((c) => c.root)),
     h("div", { class: "wtwm-landscape-actions" }, stepButton, playButton, restartButton, stepInfo),
-    h("div", { class: "wtwm-readout" }, regime, current), event, widget.note,
-    h("div", { class: "wtwm-pair" }, sliceBox, surfaceBox), log.root, widget.buttons.root);
+    h("div", { class: "wtwm-readout" }, regime, current),
+    event,
+    widget.note,
+    h("div", { class: "wtwm-pair" }, sliceBox, surfaceBox),
+    log.root,
+    widget.buttons.root,
+  );
   render(widget.shown(), false); // the readout now, not once the plots are drawn: the page below would move
 
   function render(r, isCurrent) {
     setText(stepInfo, `step ${r.steps_taken} of at most ${maxSteps}`);
-    setText(regime, `α = ${fmt(r.lr)} is ${fmt(r.ratio, 2)} × the critical rate ${fmt(r.critical_lr)} (= 2 / curvature ${fmt(r.curvature)}). ${r.regime.text}.`);
-    setText(current, `Step ${r.steps_taken}: w = ${fmt(r.current.w, 4)}, loss = ${fmt(r.current.loss, 4)}, dL/dw = ${fmt(r.current.grad, 4)}.`);
+    setText(
+      regime,
+      `α = ${fmt(r.lr)} is ${fmt(r.ratio, 2)} × the critical rate ${fmt(r.critical_lr)} (= 2 / curvature ${fmt(r.curvature)}). ${r.regime.text}.`,
+    );
+    setText(
+      current,
+      `Step ${r.steps_taken}: w = ${fmt(r.current.w, 4)}, loss = ${fmt(r.current.loss, 4)}, dL/dw = ${fmt(r.current.grad, 4)}.`,
+    );
     setText(event, r.event?.text ?? "");
     setAttr(event, "data-kind", r.event?.name ?? "");
-    showLog(r.path);
+    log.show(r.path);
     stepButton.disabled = r.done || widget.failed();
     for (const b of [playButton, restartButton]) b.disabled = widget.failed();
-    setAttr(sliceBox, "aria-label", `Loss parabola at b = ${fmt(r.b)} with ${r.steps_taken} descent steps from w0 = ${fmt(r.w0)}; now w = ${fmt(r.current.w)}, loss ${fmt(r.current.loss)}.`);
-    setAttr(surfaceBox, "aria-label", `Contour map of the loss over w and b; the slice b = ${fmt(r.b)} and the descent path on it; the lowest point is at w = ${fmt(surface.best.w)}, b = ${fmt(surface.best.b)}.`);
-    if (plots) {
-      plots.slice.update(); // the contour map's own spec never changes with the state
-      plots.sliceMarks.draw((p) => sliceMarks(r, p));
-      plots.surfaceMarks.draw((p) => surfaceMarks(r, inputs, p));
-    }
+    setAttr(
+      sliceBox,
+      "aria-label",
+      `Loss parabola at b = ${fmt(r.b)} with ${r.steps_taken} descent steps from w0 = ${fmt(r.w0)}; now w = ${fmt(r.current.w)}, loss ${fmt(r.current.loss)}.`,
+    );
+    setAttr(
+      surfaceBox,
+      "aria-label",
+      `Contour map of the loss over w and b; the slice b = ${fmt(r.b)} and the descent path on it; the lowest point is at w = ${fmt(surface.best.w)}, b = ${fmt(surface.best.b)}.`,
+    );
+    for (const plot of plots) plot.update();
     if (playing && isCurrent) {
       if (r.done) pause();
       else timer = setTimeout(() => widget.change({ steps: state.steps + 1 }), STEP_MS);
@@ -215,8 +317,13 @@ export const mount = figure(async (el, d) => {
     playButton.setAttribute("aria-label", "Play gradient descent");
   }
 
-  const slice = await themedPlot(sliceBox, (p) => sliceSpec(widget.shown(), p, sliceMemo), d);
-  const surfacePlot = await themedPlot(surfaceBox, (p, scheme) => surfaceSpec(surface, inputs, p, scheme, surfaceMemo), d);
-  plots = { slice, surface: surfacePlot, sliceMarks: marksLayer(slice, d), surfaceMarks: marksLayer(surfacePlot, d) };
+  plots = [
+    await themedPlot(sliceBox, (p) => sliceSpec(widget.shown(), p, sliceMemo), d),
+    await themedPlot(
+      surfaceBox,
+      (p, scheme) => surfaceSpec(widget.shown(), surface, inputs, p, scheme, surfaceMemo),
+      d,
+    ),
+  ];
   widget.start();
 });

@@ -29,23 +29,44 @@ const lastFinite = (values) => {
 export function curvesSpec(data, p) {
   const runs = data.lr_sweep;
   const traces = runs.map((run, i) => ({
-    type: "scatter", mode: "lines", name: `${run.label} (lr ${fmt(run.lr)})`, x: run.epoch, y: finite(run.train_loss),
-    line: { color: p.series[i], width: 2, dash: DASHES[i] }, hovertemplate: `${run.label}: loss %{y:.3g}, epoch %{x}<extra></extra>`,
+    type: "scatter",
+    mode: "lines",
+    name: `${run.label} (lr ${fmt(run.lr)})`,
+    x: run.epoch,
+    y: finite(run.train_loss),
+    line: { color: p.series[i], width: 2, dash: DASHES[i] },
+    hovertemplate: `${run.label}: loss %{y:.3g}, epoch %{x}<extra></extra>`,
   }));
-  const stops = runs.filter((run) => run.diverged).map((run) => {
-    const at = lastFinite(run.train_loss);
-    return { x: run.epoch[at], y: run.train_loss[at], label: `diverged at<br>epoch ${run.stopped_epoch}` };
-  });
+  const stops = runs
+    .filter((run) => run.diverged)
+    .map((run) => {
+      const at = lastFinite(run.train_loss);
+      return { x: run.epoch[at], y: run.train_loss[at], label: `diverged at<br>epoch ${run.stopped_epoch}` };
+    });
   traces.push({
-    type: "scatter", mode: "markers+text", name: "diverged", showlegend: false, x: stops.map((s) => s.x), y: stops.map((s) => s.y),
-    text: stops.map((s) => s.label), textposition: "bottom center", textfont: { color: p.bad },
-    marker: { symbol: "x-thin-open", size: 14, color: p.bad, line: { width: 3, color: p.bad } }, hoverinfo: "skip",
+    type: "scatter",
+    mode: "markers+text",
+    name: "diverged",
+    showlegend: false,
+    x: stops.map((s) => s.x),
+    y: stops.map((s) => s.y),
+    text: stops.map((s) => s.label),
+    textposition: "bottom center",
+    textfont: { color: p.bad },
+    marker: { symbol: "x-thin-open", size: 14, color: p.bad, line: { width: 3, color: p.bad } },
+    hoverinfo: "skip",
   });
   const [lo, hi] = extent(...runs.map((run) => run.train_loss));
   const maxEpoch = Math.max(...runs.map((run) => run.epoch.at(-1)));
   return {
     data: traces,
-    layout: { xaxis: axis.epoch(maxEpoch), yaxis: axis.log("loss (log)", [lo / 2, hi * 2]), legend: topLegend, margin: { t: 64 }, hovermode: "closest" },
+    layout: {
+      xaxis: axis.epoch(maxEpoch),
+      yaxis: axis.log("loss (log)", [lo / 2, hi * 2]),
+      legend: topLegend,
+      margin: { t: 64 },
+      hovermode: "closest",
+    },
   };
 }
 
@@ -55,14 +76,42 @@ export function pathSpec(data, run, index, p) {
   const ws = Array.from({ length: 121 }, (_, i) => lo + ((hi - lo) * i) / 120);
   return {
     data: [
-      { type: "scatter", mode: "lines", name: "loss curve", x: ws, y: ws.map((v) => sliceLoss(data, v)), line: { color: p.muted, width: 2 }, hoverinfo: "skip" },
-      { type: "scatter", mode: "lines+markers", name: `${run.label} path`, x: finite(run.w), y: finite(run.slice_loss),
-        line: { color: p.series[index], width: 1.5, dash: DASHES[index] }, marker: { symbol: SYMBOLS[index], size: 7, color: p.series[index] },
-        hovertemplate: "w %{x:.3g}, loss %{y:.3g}<extra></extra>" },
-      { type: "scatter", mode: "markers", name: "minimum", x: [data.optimum.w], y: [data.optimum.train_loss],
-        marker: { symbol: "star", size: 14, color: p.accent, line: { color: p.background, width: 1 } }, hovertemplate: "minimum: w %{x:.3g}<extra></extra>" },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: "loss curve",
+        x: ws,
+        y: ws.map((v) => sliceLoss(data, v)),
+        line: { color: p.muted, width: 2 },
+        hoverinfo: "skip",
+      },
+      {
+        type: "scatter",
+        mode: "lines+markers",
+        name: `${run.label} path`,
+        x: finite(run.w),
+        y: finite(run.slice_loss),
+        line: { color: p.series[index], width: 1.5, dash: DASHES[index] },
+        marker: { symbol: SYMBOLS[index], size: 7, color: p.series[index] },
+        hovertemplate: "w %{x:.3g}, loss %{y:.3g}<extra></extra>",
+      },
+      {
+        type: "scatter",
+        mode: "markers",
+        name: "minimum",
+        x: [data.optimum.w],
+        y: [data.optimum.train_loss],
+        marker: { symbol: "star", size: 14, color: p.accent, line: { color: p.background, width: 1 } },
+        hovertemplate: "minimum: w %{x:.3g}<extra></extra>",
+      },
     ],
-    layout: { xaxis: axis.linear("w", [lo, hi]), yaxis: axis.linear("loss at the best b"), legend: topLegend, margin: { t: 64 }, hovermode: "closest" },
+    layout: {
+      xaxis: axis.linear("w", [lo, hi]),
+      yaxis: axis.linear("loss at the best b"),
+      legend: topLegend,
+      margin: { t: 64 },
+      hovermode: "closest",
+    },
   };
 }
 
@@ -76,7 +125,10 @@ function describe(data, run) {
 export const mount = figure(async (el, d) => {
   const { data } = await loadData("linear");
   const runs = data.lr_sweep;
-  const defaultIndex = Math.max(0, runs.findIndex((run) => run.label === "good"));
+  const defaultIndex = Math.max(
+    0,
+    runs.findIndex((run) => run.label === "good"),
+  );
   const wanted = runs.findIndex((run) => run.label === readState(PREFIX).run);
   let index = wanted >= 0 ? wanted : defaultIndex;
 
@@ -85,23 +137,46 @@ export const mount = figure(async (el, d) => {
   const say = captionLine(el, { live: true });
   const group = h("fieldset", { class: "wtwm-choice" }, h("legend", { text: "Path shown on the loss curve" }));
   const radios = runs.map((run, i) => {
-    const input = h("input", { type: "radio", name: `${PREFIX}-run`, id: `${PREFIX}-run-${run.label}`, value: run.label, checked: i === index });
+    const input = h("input", {
+      type: "radio",
+      name: `${PREFIX}-run`,
+      id: `${PREFIX}-run-${run.label}`,
+      value: run.label,
+      checked: i === index,
+    });
     group.append(h("label", { for: input.id }, input, ` ${run.label}`));
     return input;
   });
-  const buttons = stateButtons({ el, prefix: PREFIX, section: "gradient-by-hand", d,
-    getState: () => (index === defaultIndex ? {} : { run: runs[index].label }), reset: () => path && set(defaultIndex) });
-  const curvesBox = h("div", { class: "wtwm-plot wtwm-lr-curves", role: "img", "aria-label": "Training loss per epoch for four learning rates, log scale" });
-  const pathBox = h("div", { class: "wtwm-plot wtwm-lr-path", role: "img", "aria-label": "The selected run's weights as points on the loss curve" });
-  live.append(h("div", { class: "wtwm-controls" }, group, buttons.root), h("div", { class: "wtwm-pair" }, curvesBox, pathBox));
+  const buttons = stateButtons({
+    el,
+    prefix: PREFIX,
+    section: "gradient-by-hand",
+    d,
+    getState: () => (index === defaultIndex ? {} : { run: runs[index].label }),
+    reset: () => path && set(defaultIndex),
+  });
+  const curvesBox = h("div", {
+    class: "wtwm-plot wtwm-lr-curves",
+    role: "img",
+    "aria-label": "Training loss per epoch for four learning rates, log scale",
+  });
+  const pathBox = h("div", {
+    class: "wtwm-plot wtwm-lr-path",
+    role: "img",
+    "aria-label": "The selected run's weights as points on the loss curve",
+  });
+  live.append(
+    h("div", { class: "wtwm-controls" }, group, buttons.root),
+    h("div", { class: "wtwm-pair" }, curvesBox, pathBox),
+  );
 
   await themedPlot(curvesBox, (p) => curvesSpec(data, p), d);
   path = await themedPlot(pathBox, (p) => pathSpec(data, runs[index], index, p), d);
-  radios.forEach((input, i) => d.on(input, "change", () => set(i)));
+  for (const [i, input] of radios.entries()) d.on(input, "change", () => set(i));
   function set(i) {
     index = i;
     radios[i].checked = true;
-    path.redraw();
+    path.update();
     say(describe(data, runs[i]));
     buttons.save();
   }

@@ -1,7 +1,7 @@
 // Controls for the live widgets: a labelled slider + number field kept in sync
 // (typed input is checked and explained next to the field, never thrown), a
 // labelled <select>, the Python status line, and stable references that let a
-// paint skip Plotly. The update loop from inputs to Python to paint is lib/live.js.
+// paint skip re-plotting a curve. The loop from inputs to Python to paint is lib/live.js.
 import { h, setAttr, setText, steadyText } from "./dom.js";
 import { fmt } from "./numbers.js";
 import { onPythonStatus } from "./python.js";
@@ -10,7 +10,9 @@ let nextId = 0;
 
 // What a reader typed, as {value} or {error: message for them}.
 export function parseNumber(text) {
-  const typed = String(text).trim().replace(/\u2212/g, "-"); // accept the minus sign "−"
+  const typed = String(text)
+    .trim()
+    .replace(/\u2212/g, "-"); // accept the minus sign "−"
   if (typed === "") return { error: "Type a number." };
   if (/^[+-]?(nan|inf(inity)?)$/i.test(typed)) {
     return { error: `“${typed}” is not a number you can compute with: type a finite number.` };
@@ -38,12 +40,23 @@ export function numberControl({ name, label, min, max, step, value, onChange, d 
   const id = `wtwm-${name}-${++nextId}`;
   const slider = h("input", { type: "range", id, min, max, step, value, class: "wtwm-control__slider" });
   const field = h("input", {
-    type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false",
-    class: "wtwm-control__field", "aria-label": `${label}, exact value`, "aria-describedby": `${id}-message`,
+    type: "text",
+    inputmode: "decimal",
+    autocomplete: "off",
+    spellcheck: "false",
+    class: "wtwm-control__field",
+    "aria-label": `${label}, exact value`,
+    "aria-describedby": `${id}-message`,
   });
   const message = h("span", { id: `${id}-message`, class: "wtwm-control__message", "aria-live": "polite" });
-  const root = h("div", { class: "wtwm-control", "data-control": name },
-    h("label", { for: id, class: "wtwm-control__label", text: label }), slider, field, message);
+  const root = h(
+    "div",
+    { class: "wtwm-control", "data-control": name },
+    h("label", { for: id, class: "wtwm-control__label", text: label }),
+    slider,
+    field,
+    message,
+  );
   let current = value;
 
   function show(text = "", kind = "error") {
@@ -92,25 +105,46 @@ export function numberControl({ name, label, min, max, step, value, onChange, d 
   set(value);
   return {
     root,
-    get value() { return current; },
-    set(next) { show(); set(next); },
-    setDisabled(disabled) { slider.disabled = disabled; field.disabled = disabled; },
+    get value() {
+      return current;
+    },
+    set(next) {
+      show();
+      set(next);
+    },
+    setDisabled(disabled) {
+      slider.disabled = disabled;
+      field.disabled = disabled;
+    },
   };
 }
 
 // A labelled <select>; options are [{name, label}].
 export function selectControl({ name, label, options, value, onChange, d }) {
   const id = `wtwm-${name}-${++nextId}`;
-  const select = h("select", { id, class: "wtwm-control__select" },
-    ...options.map((option) => h("option", { value: option.name, text: option.label })));
+  const select = h(
+    "select",
+    { id, class: "wtwm-control__select" },
+    ...options.map((option) => h("option", { value: option.name, text: option.label })),
+  );
   select.value = value;
   d.on(select, "change", () => onChange(select.value));
   return {
-    root: h("div", { class: "wtwm-control wtwm-control--select", "data-control": name },
-      h("label", { for: id, class: "wtwm-control__label", text: label }), select),
-    get value() { return select.value; },
-    set(next) { select.value = next; },
-    setDisabled(disabled) { select.disabled = disabled; },
+    root: h(
+      "div",
+      { class: "wtwm-control wtwm-control--select", "data-control": name },
+      h("label", { for: id, class: "wtwm-control__label", text: label }),
+      select,
+    ),
+    get value() {
+      return select.value;
+    },
+    set(next) {
+      select.value = next;
+    },
+    setDisabled(disabled) {
+      select.disabled = disabled;
+    },
   };
 }
 
@@ -118,7 +152,8 @@ const STATUS = {
   idle: () => "Python starts when you scroll here or touch a control.",
   starting: () => "Starting Python…",
   ready: ({ detail }) => `Python ready (started in ${detail}): NumPy computes in your browser.`,
-  failed: ({ detail }) => `Python could not start in this browser (${detail}), so this widget cannot compute new values. It shows its starting values; the rest of the page works as usual.`,
+  failed: ({ detail }) =>
+    `Python could not start in this browser (${detail}), so this widget cannot compute new values. It shows its starting values; the rest of the page works as usual.`,
 };
 
 // Python's status line, at its full height from the start (nothing below moves
@@ -127,30 +162,21 @@ const STATUS = {
 export function pythonStatus(d) {
   const usual = [STATUS.idle(), STATUS.starting(), STATUS.ready({ detail: "10.0 s" })]; // not failed: rare, and it says much more
   const line = steadyText("p", { class: "wtwm-status wtwm-python-status", role: "status" }, usual);
-  const follow = (onChange) => d.add(onPythonStatus((status) => {
-    setText(line.text, STATUS[status.state](status));
-    line.dataset.state = status.state;
-    line.classList.toggle("wtwm-error", status.state === "failed");
-    onChange(status.state);
-  }));
+  const follow = (onChange) =>
+    d.add(
+      onPythonStatus((status) => {
+        setText(line.text, STATUS[status.state](status));
+        line.dataset.state = status.state;
+        line.classList.toggle("wtwm-error", status.state === "failed");
+        onChange(status.state);
+      }),
+    );
   return { line, follow };
 }
 
-// ---------------------------------------------------------------- cheap redraws
-// Plotly.react recomputes every trace as soon as one trace's data changes (a
-// contour map costs 10-40 ms). So the widgets keep traces for what rarely changes
-// (a curve, the contour map), with stable array references (themedPlot then skips
-// Plotly altogether), and draw what moves on every input (points, tangents,
-// paths) as marks (lib/marks.js).
-
-// `previous` if `next` holds the same numbers, else `next`.
+// `previous` if `next` holds the same numbers, else `next`: a curve that did not
+// change keeps its reference, so lib/plot.js re-plots only what moved.
 export function sameOr(previous, next) {
   if (previous && previous.length === next.length && previous.every((v, i) => v === next[i])) return previous;
   return next;
-}
-
-// A legend entry for marks (they have none of their own).
-const NOTHING = [null];
-export function legendEntry(name, style) {
-  return { type: "scatter", x: NOTHING, y: NOTHING, name, hoverinfo: "skip", ...style };
 }

@@ -1,10 +1,11 @@
 // Small DOM helpers the figures share: element creation, the stage a figure draws
 // into, its caption line, buttons, labelled sliders, and Copy link / Reset.
+import { coalesce } from "./figure.js";
 import { copyText, linkTo, writeState } from "./url-state.js";
 
 // Writes text into an element: nothing when it is unchanged, else the data of its
 // text node. Assigning textContent replaces the node, and the browser then rebuilds
-// its layout objects (twice the layout work per input, measured on the widgets).
+// its layout objects.
 export function setText(el, text) {
   const only = el.firstChild;
   if (only && only === el.lastChild && only.nodeType === Node.TEXT_NODE) {
@@ -33,37 +34,16 @@ export function setAttr(el, name, value) {
   if (el.getAttribute(name) !== String(value)) el.setAttribute(name, String(value));
 }
 
-// For what follows an input but is not its answer (a step log, a code listing, a
-// summary table): update(...args) runs once the frame that shows the answer has
-// been rendered, so its layout and paint never delay that frame (about 1 ms per
-// input each, measured on the landscape's log and the knobs' code and table),
-// and at most every `gap` ms while inputs keep coming, with the newest arguments.
-// The first call runs at once, so a figure mounts complete.
-export function afterAnswer(update, d, { gap = 100 } = {}) {
-  let pending = null;
-  let frame = 0;
-  let timer = 0;
-  let last = -Infinity;
-  d.add(() => {
-    cancelAnimationFrame(frame);
-    clearTimeout(timer);
-  });
-  const run = () => {
-    timer = 0;
-    last = performance.now();
-    const args = pending;
-    pending = null;
-    update(...args);
-  };
+// For what follows an input but is not its answer (a code listing, a summary
+// table): the first call runs at once, so a figure mounts complete; later calls
+// run in the next animation frame, once per frame, with the newest arguments.
+export function afterAnswer(update, d) {
+  let first = true;
+  const later = coalesce(update, d);
   return (...args) => {
-    pending = args;
-    if (last === -Infinity) return run();
-    if (frame || timer) return;
-    // A task posted from a frame's animation callbacks runs after that frame.
-    frame = requestAnimationFrame(() => {
-      frame = 0;
-      timer = setTimeout(run, Math.max(0, last + gap - performance.now()));
-    });
+    if (!first) return later(...args);
+    first = false;
+    update(...args);
   };
 }
 

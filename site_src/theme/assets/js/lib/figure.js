@@ -9,7 +9,9 @@ export function disposer() {
   const tasks = [];
   let done = false;
   return {
-    get done() { return done; },
+    get done() {
+      return done;
+    },
     add(task) {
       if (done) task();
       else tasks.push(task);
@@ -86,14 +88,20 @@ export function whenNear(el, margin = "600px") {
     const check = () => {
       if (near && (engaged || inView(el))) finish(true);
     };
-    const observer = new IntersectionObserver((entries) => {
-      near = entries.some((entry) => entry.isIntersecting);
-      check();
-    }, { rootMargin: `${margin} 0px` });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        near = entries.some((entry) => entry.isIntersecting);
+        check();
+      },
+      { rootMargin: `${margin} 0px` },
+    );
     observer.observe(el);
     engagedListeners.add(check);
     // document$ replays its last value on subscribe: el may already be gone.
-    navigation = window.document$?.subscribe(() => { if (!el.isConnected) finish(false); }) ?? null;
+    navigation =
+      window.document$?.subscribe(() => {
+        if (!el.isConnected) finish(false);
+      }) ?? null;
     if (done) navigation?.unsubscribe();
   });
 }
@@ -106,6 +114,10 @@ export function coalesce(fn, d) {
   d?.add(() => cancelAnimationFrame(frame));
   return (...args) => {
     latest = args;
-    if (!frame) frame = requestAnimationFrame(() => { frame = 0; fn(...latest); });
+    if (!frame)
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        fn(...latest);
+      });
   };
 }

@@ -29,9 +29,13 @@ export function nearestIndex(sorted, value) {
 export function extent(...arrays) {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const array of arrays) for (const v of array.flat(Infinity)) {
-    if (typeof v === "number" && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-  }
+  for (const array of arrays)
+    for (const v of array.flat(Infinity)) {
+      if (typeof v === "number" && Number.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
   return [lo, hi];
 }
 

@@ -1,6 +1,5 @@
 // Fitting a drawn plot to its box and to the reader: legend columns that would
-// collide, text grown with the reader's default size, and keeping a section
-// rendered while Plotly draws into it.
+// collide, and text grown with the reader's default size.
 import { axisKeys, isObject } from "./plot-spec.js";
 
 // Would the legend's entries, in columns, run into each other or out of the plot?
@@ -9,32 +8,21 @@ import { axisKeys, isObject } from "./plot-spec.js";
 // drawn, so the answer holds whether the legend is in columns or wrapped now.
 const ENTRY_GAP_PX = 2;
 export function legendColumnsCollide(container, legend) {
-  const size = container._fullLayout?._size;
-  if (legend?.entrywidthmode !== "fraction" || !size || !container.clientWidth) return false;
+  // The margins as drawn, around the plot area at the box's current width.
+  const area = container.querySelector(".nsewdrag")?.getBoundingClientRect();
+  const svg = container.querySelector(".main-svg")?.getBoundingClientRect();
+  if (legend?.entrywidthmode !== "fraction" || !area?.width || !container.clientWidth) return false;
   const n = Math.round(1 / legend.entrywidth);
-  const column = (container.clientWidth - size.l - size.r) * legend.entrywidth;
+  const column = (container.clientWidth - (svg.width - area.width)) * legend.entrywidth;
+  const right = svg.right - area.right;
   const inks = [...container.querySelectorAll(".legend .traces")].map((entry) => {
     const boxes = [...entry.querySelectorAll(".legendtext, .legendsymbols")].map((e) => e.getBBox());
     return { start: Math.min(...boxes.map((b) => b.x)), end: Math.max(...boxes.map((b) => b.x + b.width)) };
   });
   return inks.some(({ end }, i) => {
     const next = (i + 1) % n && inks[i + 1];
-    return end > column + (next ? next.start - ENTRY_GAP_PX : size.r);
+    return end > column + (next ? next.start - ENTRY_GAP_PX : right);
   });
-}
-
-// Holds content-visibility: visible on a section (if any) until every holder
-// has released it; the section's own rule applies again after.
-const holds = new WeakMap();
-export function keepRendered(section) {
-  if (!section) return () => {};
-  holds.set(section, (holds.get(section) ?? 0) + 1);
-  section.style.contentVisibility = "visible";
-  return () => {
-    const left = holds.get(section) - 1;
-    holds.set(section, left);
-    if (!left) section.style.contentVisibility = "";
-  };
 }
 
 // Readers who set a larger default text size in their browser get larger plot
@@ -51,12 +39,17 @@ export function scaledText(layout, scale) {
   const scaled = (value) => {
     if (Array.isArray(value)) return value.map(scaled);
     if (!isObject(value)) return value;
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) =>
-      [key, /font$/.test(key) && typeof inner?.size === "number" ? { ...scaled(inner), size: inner.size * scale } : scaled(inner)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [
+        key,
+        /font$/.test(key) && typeof inner?.size === "number"
+          ? { ...scaled(inner), size: inner.size * scale }
+          : scaled(inner),
+      ]),
+    );
   };
   const out = scaled(layout);
   out.margin = Object.fromEntries(Object.entries(out.margin ?? {}).map(([side, px]) => [side, Math.round(px * scale)]));
   for (const key of axisKeys(out)) out[key].automargin = true; // room for longer tick labels
   return out;
 }
-

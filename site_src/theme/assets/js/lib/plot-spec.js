@@ -3,10 +3,20 @@
 
 export const axis = {
   epoch: (maxEpoch, extra = {}) => ({ title: { text: "epoch" }, range: [0, maxEpoch], fixedrange: true, ...extra }),
-  linear: (title, range, extra = {}) => ({ title: { text: title }, ...(range ? { range } : {}), fixedrange: true, ...extra }),
+  linear: (title, range, extra = {}) => ({
+    title: { text: title },
+    ...(range ? { range } : {}),
+    fixedrange: true,
+    ...extra,
+  }),
   // Pass the range in data units: Plotly's log-axis range is in powers of ten.
   log: (title, [lo, hi], extra = {}) => ({
-    type: "log", title: { text: title }, fixedrange: true, range: [Math.log10(lo), Math.log10(hi)], ...logTicks(lo, hi), ...extra,
+    type: "log",
+    title: { text: title },
+    fixedrange: true,
+    range: [Math.log10(lo), Math.log10(hi)],
+    ...logTicks(lo, hi),
+    ...extra,
   }),
 };
 
@@ -39,13 +49,31 @@ export function logTicks(lo, hi) {
 // Horizontal legend above the plot: never covers data, wraps on a phone.
 // legendColumns(2) lines short entries up in two columns instead, while each
 // column is wide enough for its entries (themedPlot checks: legendColumnsCollide).
-export const topLegend = { orientation: "h", traceorder: "normal", x: 0, xanchor: "left", y: 1.02, yanchor: "bottom",
-  itemclick: false, itemdoubleclick: false }; // state lives in the controls and the URL, not the legend
+export const topLegend = {
+  orientation: "h",
+  traceorder: "normal",
+  x: 0,
+  xanchor: "left",
+  y: 1.02,
+  yanchor: "bottom",
+  itemclick: false,
+  itemdoubleclick: false,
+}; // state lives in the controls and the URL, not the legend
 export const legendColumns = (n) => ({ ...topLegend, entrywidth: 1 / n, entrywidthmode: "fraction" });
 
 // A vertical line at x spanning the plot height, and its label.
 export function vline(x, color, dash = "dot", extra = {}) {
-  return { type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1, line: { color, width: 1.5, dash }, ...extra };
+  return {
+    type: "line",
+    xref: "x",
+    yref: "paper",
+    x0: x,
+    x1: x,
+    y0: 0,
+    y1: 1,
+    line: { color, width: 1.5, dash },
+    ...extra,
+  };
 }
 
 export function isObject(value) {

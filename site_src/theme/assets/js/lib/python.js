@@ -56,10 +56,10 @@ export function startPython() {
         resolve();
       } else if (data.type === "failed") {
         reject(new Error(fail(`Python could not start (${data.error})`)));
-      } else if (data.type === "result" || data.type === "results") {
+      } else if (data.type === "result") {
         const call = pending.get(data.id);
         pending.delete(data.id);
-        if (data.ok) call?.resolve(data.type === "result" ? data.result : data.replies);
+        if (data.ok) call?.resolve(data.result);
         else call?.reject(new PythonError(data.error));
       }
     };
@@ -79,17 +79,6 @@ export async function callPython(module, func, args = {}) {
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
     worker.postMessage({ type: "call", id, module, func, args });
-  });
-}
-
-// Runs module.func(**args) for each args in argsList, in one message; resolves
-// with one {ok, result} or {ok: false, error} per args, in order.
-export async function callPythonMany(module, func, argsList) {
-  await startPython();
-  const id = ++nextId;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    worker.postMessage({ type: "calls", id, module, func, argsList });
   });
 }
 

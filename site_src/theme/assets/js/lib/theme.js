@@ -7,14 +7,34 @@ export function currentScheme() {
 // Okabe-Ito hues, tuned per theme for ≥ 3:1 contrast against the plot background.
 const PALETTES = {
   light: {
-    background: "#ffffff", text: "#1f2328", muted: "#57606a", grid: "#d0d7de", zero: "#8c959f",
-    train: "#0072b2", val: "#c2410c", truth: "#1f2328", prediction: "#7b2cbf",
-    accent: "#b45309", good: "#047857", bad: "#b91c1c", series: ["#0072b2", "#c2410c", "#047857", "#7b2cbf", "#b45309", "#0e7490"],
+    background: "#ffffff",
+    text: "#1f2328",
+    muted: "#57606a",
+    grid: "#d0d7de",
+    zero: "#8c959f",
+    train: "#0072b2",
+    val: "#c2410c",
+    truth: "#1f2328",
+    prediction: "#7b2cbf",
+    accent: "#b45309",
+    good: "#047857",
+    bad: "#b91c1c",
+    series: ["#0072b2", "#c2410c", "#047857", "#7b2cbf", "#b45309", "#0e7490"],
   },
   dark: {
-    background: "#1e2129", text: "#e6edf3", muted: "#aab4c0", grid: "#3a404d", zero: "#6e7681",
-    train: "#56b4e9", val: "#f0a35e", truth: "#e6edf3", prediction: "#cc9cf0",
-    accent: "#f0c05e", good: "#4fd1a5", bad: "#ff7b72", series: ["#56b4e9", "#f0a35e", "#4fd1a5", "#cc9cf0", "#f0c05e", "#67d4e4"],
+    background: "#1e2129",
+    text: "#e6edf3",
+    muted: "#aab4c0",
+    grid: "#3a404d",
+    zero: "#6e7681",
+    train: "#56b4e9",
+    val: "#f0a35e",
+    truth: "#e6edf3",
+    prediction: "#cc9cf0",
+    accent: "#f0c05e",
+    good: "#4fd1a5",
+    bad: "#ff7b72",
+    series: ["#56b4e9", "#f0a35e", "#4fd1a5", "#cc9cf0", "#f0c05e", "#67d4e4"],
   },
 };
 
@@ -29,8 +49,14 @@ export const FONT_PX = 13;
 // Base Plotly layout for the current theme; figures merge their own axes into it.
 export function themedLayout(scheme = currentScheme()) {
   const p = PALETTES[scheme];
-  const axis = { gridcolor: p.grid, zerolinecolor: p.zero, linecolor: p.grid, tickcolor: p.grid,
-    tickfont: { color: p.muted }, title: { font: { color: p.text } } };
+  const axis = {
+    gridcolor: p.grid,
+    zerolinecolor: p.zero,
+    linecolor: p.grid,
+    tickcolor: p.grid,
+    tickfont: { color: p.muted },
+    title: { font: { color: p.text } },
+  };
   return {
     paper_bgcolor: p.background,
     plot_bgcolor: p.background,

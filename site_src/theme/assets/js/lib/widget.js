@@ -12,9 +12,9 @@ import { PythonError, startPythonWhenNear } from "./python.js";
 
 // el: the figure; state: its starting values (mutated in place); keys: the state
 // keys a result must match; controls: {key: control} for the keys that have one;
-// compute / computeMany / sweeps / choices / batch / computedAhead: as in liveUpdate; render(result, current):
+// compute: as in liveUpdate; render(result, current):
 // draws a result; onStop(): called before Reset, on Python errors and on fallback.
-export function liveWidget({ el, d, prefix, section, initial, state, keys, controls, compute, computeMany, sweeps, choices, batch, computedAhead, render, onStop = () => {} }) {
+export function liveWidget({ el, d, prefix, section, initial, state, keys, controls, compute, render, onStop = () => {} }) {
   const { defaults } = initial;
   let shown = initial.result; // what the plot and readout show now
   let live = false; // true once Python has computed something on this page
@@ -30,11 +30,11 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
   });
   const matches = (values) => keys.every((key) => state[key] === values[key]);
   const update = liveUpdate({
-    d, compute, computeMany, sweeps, choices, batch, computedAhead,
-    draw: (result, request, inFrame) => {
+    d, compute,
+    draw: (result, request) => {
       shown = result;
       live = true;
-      show(matches(request), inFrame);
+      show(matches(request), true);
     },
     fail: (error) => {
       onStop();
@@ -89,8 +89,5 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
     d.add(startPythonWhenNear(el));
     if (!matches(defaults)) update(state); // a deep link: compute as soon as Python is up
   }
-
-  // peek(values): the result computed ahead for the current state with `values` changed, if any.
-  const peek = (values) => update.peek({ ...state, ...values });
-  return { status: status.line, note, buttons, change, start, peek, shown: () => shown, failed: () => failed };
+  return { status: status.line, note, buttons, change, start, shown: () => shown, failed: () => failed };
 }

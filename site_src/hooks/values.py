@@ -1,17 +1,21 @@
-"""Run each widget's Python at build time, so the page shows its starting state
-before Pyodide is ready, and without JavaScript at all.
+"""Numbers computed elsewhere, put into the pages at build time.
 
-The same module the browser loads (``site_src/widgets/NAME.py``) is called here
-in CPython through the same ``bridge``, so the embedded numbers are exactly what
-the widget would compute. A partial asks for it in two ways:
+- ``{{ data.linear.critical_lr | .3f }}``: a value from ``docs/data/linear.json``
+  (looked up inside its ``data`` block), so a number in the text is always the
+  number that was computed, never typed by hand. ``{{ config.overfit.lr }}`` reads
+  the settings the file was made with. In a path, ``[3]`` indexes a list and
+  ``[name]`` picks the list item whose ``id`` is name
+  (``runs[es-on_wd-0_dropout-0].summary.test_loss``).
+- ``{{ widget.layer_forward.result.a | .3g }}``: a value of a widget's starting
+  state, which its own Python (``site_src/widgets/NAME.py``, the module the browser
+  loads) computes here in CPython through the same ``bridge``.
+- ``<div class="wtwm-initial-state" data-widget="NAME" hidden></div>`` gets that
+  whole state as JSON in ``data-state`` (an attribute, not a ``<script>``: instant
+  navigation re-runs content scripts and would run the JSON as code), so the page
+  shows the starting state before Pyodide is ready, and without JavaScript at all.
 
-- ``<div class="wtwm-initial-state" data-widget="NAME" hidden></div>`` gets the
-  whole state as JSON in ``data-state`` (an attribute, not a ``<script>``:
-  instant navigation re-runs content scripts and would run the JSON as code);
-- ``{{ widget.NAME.path.to[0].value | .3g }}`` in the Markdown becomes one number
-  of it, for captions and the static summary.
-
-A widget module whose ``initial_state`` needs exported data names the file in a
+After the ``|`` comes a Python format spec, or one of the named formats below. A
+widget module whose ``initial_state`` needs exported data names the file in a
 module constant ``DATA`` (e.g. ``DATA = "linear"`` reads ``docs/data/linear.json``).
 """
 
@@ -30,11 +34,27 @@ from mkdocs.exceptions import PluginError
 
 WIDGETS = Path(__file__).resolve().parents[1] / "widgets"
 PLACEHOLDER = re.compile(
-    r"\{\{\s*widget\.(?P<name>\w+)\.(?P<path>[\w.\[\]-]+)\s*(?:\|\s*(?P<fmt>[^}\s]+)\s*)?\}\}"
+    r"\{\{\s*(?P<kind>data|config|widget)\.(?P<name>\w+)\.(?P<path>[\w.\[\]-]+)\s*"
+    r"(?:\|\s*(?P<fmt>[^}\s]+)\s*)?\}\}"
 )
 MARKER = re.compile(r'<div class="wtwm-initial-state" data-widget="(?P<name>\w+)"[^>]*>')
-INDEX = re.compile(r"(\w[\w-]*)|\[(-?\d+)\]")
-_states: dict[str, tuple[dict, str]] = {}  # name -> (state, its JSON); cleared every build
+INDEX = re.compile(r"(\w[\w-]*)|\[(-?\d+)\]|\[([\w.-]+)\]")
+_data: dict[str, dict] = {}  # name -> docs/data/NAME.json; both cleared every build
+_states: dict[str, tuple[dict, str]] = {}  # widget name -> (state, its JSON)
+
+
+def kilobytes(size: int) -> str:
+    """A byte count in KB, without the unit (tables put it in the column header)."""
+    return f"{size / 1024:.{1 if size < 10240 else 0}f}"
+
+
+NAMED_FORMATS = {"KB": kilobytes, "len": lambda items: str(len(items))}
+
+
+def _file(docs_dir: str, name: str) -> dict:
+    if name not in _data:
+        _data[name] = json.loads((Path(docs_dir) / "data" / f"{name}.json").read_text())
+    return _data[name]
 
 
 def _state(name: str, docs_dir: str) -> tuple[dict, str]:
@@ -62,26 +82,29 @@ def _state(name: str, docs_dir: str) -> tuple[dict, str]:
     return _states[name]
 
 
-def _lookup(value, path: str):
-    for key, index in INDEX.findall(path):
-        value = value[int(index)] if index else value[key]
+def lookup(value, path: str):
+    for key, index, item in INDEX.findall(path):
+        if item:
+            value = next(v for v in value if v["id"] == item)
+        else:
+            value = value[int(index)] if index else value[key]
     return value
-
-
-def on_pre_build(config):
-    _states.clear()
 
 
 def render(markdown: str, docs_dir: str, where: str) -> str:
     def substitute(match: re.Match) -> str:
-        name, path, fmt = match.group("name", "path", "fmt")
-        state, _ = _state(name, docs_dir)
+        kind, name, path, fmt = match.group("kind", "name", "path", "fmt")
+        source = f"widget {name}" if kind == "widget" else f"docs/data/{name}.json"
         try:
-            value = _lookup(state, path)
-        except (KeyError, IndexError, TypeError, ValueError) as error:
+            # a widget's starting state, or a data file's data block or config
+            root = _state(name, docs_dir)[0] if kind == "widget" else _file(docs_dir, name)[kind]
+            value = lookup(root, path)
+        except (OSError, KeyError, IndexError, TypeError, ValueError, StopIteration) as error:
             raise PluginError(
-                f"{where}: cannot resolve {{{{ widget.{name}.{path} }}}}: {error!r}"
+                f"{where}: cannot resolve {{{{ {kind}.{name}.{path} }}}} in {source}: {error!r}"
             ) from error
+        if fmt in NAMED_FORMATS:
+            return NAMED_FORMATS[fmt](value)
         return format(value, fmt) if fmt else str(value)
 
     return PLACEHOLDER.sub(substitute, markdown)
@@ -89,7 +112,7 @@ def render(markdown: str, docs_dir: str, where: str) -> str:
 
 class _PartialValues(Preprocessor):
     """Partials are inserted by pymdownx.snippets (priority 32) after on_page_markdown
-    has run, so substitute once more when they are in (priority 30)."""
+    has run, so substitute once more when they are in (priority 31)."""
 
     def __init__(self, md, docs_dir: str):
         super().__init__(md)
@@ -105,12 +128,17 @@ class _PartialValuesExtension(Extension):
         self.docs_dir = docs_dir
 
     def extendMarkdown(self, md):
-        md.preprocessors.register(_PartialValues(md, self.docs_dir), "wtwm_widget_values", 30)
+        md.preprocessors.register(_PartialValues(md, self.docs_dir), "wtwm_values", 31)
 
 
 def on_config(config):
     config.markdown_extensions.append(_PartialValuesExtension(config["docs_dir"]))
     return config
+
+
+def on_pre_build(config):
+    _data.clear()
+    _states.clear()
 
 
 def on_page_markdown(markdown: str, page, config, files):
