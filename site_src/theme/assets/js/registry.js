@@ -1,7 +1,9 @@
 // Mounts every figure and widget on the page, on first load and after each
 // instant navigation. An element opts in with data-figure="name"; the module
 // ./figures/name.js exports mount(el, context) and may return a cleanup function,
-// which runs once the element has left the page.
+// which runs once the element has left the page. Each figure, and each helper run
+// around the mounting, is isolated: one that throws is shown and logged, and every
+// other figure still mounts. data-mounted says how each ended ("true" or "error").
 import { holdLinkedTarget } from "./lib/fragment.js";
 import { siteRoot } from "./lib/site.js";
 
@@ -16,6 +18,8 @@ function unmountDetached() {
 }
 
 function showMountError(el, error) {
+  console.error(`figure ${el.dataset.figure}:`, error);
+  el.dataset.mounted = "error";
   const note = document.createElement("p");
   note.className = "wtwm-error";
   note.setAttribute("role", "status");
@@ -28,6 +32,7 @@ async function mountOne(el) {
   try {
     const module = await import(`./figures/${el.dataset.figure}.js`);
     const cleanup = await module.mount(el, { root: siteRoot });
+    el.dataset.mounted = "true";
     if (mounted.has(el)) mounted.set(el, cleanup ?? null);
     else if (typeof cleanup === "function") cleanup(); // left the page while mounting
   } catch (error) {
@@ -60,20 +65,30 @@ function watchScrollers() {
   for (const el of document.querySelectorAll(".md-typeset pre > code[tabindex], .katex-display[tabindex]")) scrollers.observe(el);
 }
 
+// Runs a helper that is not essential to the figures; logs its error instead of
+// letting it stop the mounting (a malformed #% in a link once stopped all nine).
+function safely(helper) {
+  try {
+    helper();
+  } catch (error) {
+    console.error(`${helper.name} failed:`, error);
+  }
+}
+
 function mountAll() {
-  unmountDetached();
-  watchScrollers();
-  holdLinkedTarget();
+  safely(unmountDetached);
+  safely(watchScrollers);
+  safely(holdLinkedTarget);
   for (const el of document.querySelectorAll("[data-figure]")) {
     if (!mounted.has(el)) mountOne(el);
   }
 }
 
-window.addEventListener("hashchange", holdLinkedTarget);
+window.addEventListener("hashchange", () => safely(holdLinkedTarget));
 // Material's instant navigation takes same-page links over (no hashchange).
 document.addEventListener("click", (event) => {
   const link = event.target.closest?.("a[href*='#']");
-  if (link?.pathname === location.pathname) setTimeout(holdLinkedTarget);
+  if (link?.pathname === location.pathname) setTimeout(() => safely(holdLinkedTarget));
 });
 // Material's document$ emits on first load and after every instant navigation.
 if (window.document$) window.document$.subscribe(mountAll);
