@@ -127,7 +127,10 @@ def shoot_widget(page, name):
     ],
 )
 def test_broken_wasm_is_named_and_retry_recovers(new_page, base_url, fault, says):
+    hits = []
+
     def broken(route):
+        hits.append(route.request.url)
         if fault == "missing":
             route.fulfill(status=404, body="Not Found")
         else:
@@ -144,6 +147,14 @@ def test_broken_wasm_is_named_and_retry_recovers(new_page, base_url, fault, says
         retry = page.get_by_role("button", name="Retry starting Python").first
         expect(retry).to_be_visible()
         shoot_widget(page, f"fault-wasm-{fault}-{scheme}-{width}")
+        # Another widget coming near does not start Python again: only Retry does.
+        page.locator(LANDSCAPE).scroll_into_view_if_needed()
+        page.evaluate(
+            "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
+        expect(status(page, LANDSCAPE)).to_have_attribute("data-state", "failed")
+        assert len(hits) == 1, hits
+        hits.clear()
     # The host is fixed: Retry starts a new worker, and the widget computes again.
     page.context.unroute(WASM)
     retry.click()

@@ -4,7 +4,7 @@
 // paint skip Plotly. The update loop from inputs to Python to paint is lib/live.js.
 import { button, h, setAttr, setText, steadyText } from "./dom.js";
 import { fmt } from "./numbers.js";
-import { onPythonStatus, startPython } from "./python.js";
+import { onPythonStatus, restartPython } from "./python.js";
 
 let nextId = 0;
 
@@ -130,7 +130,7 @@ export function pythonStatus(d) {
     STATUS.ready({ detail: "10.0 s", numpy: "10.10.10" })]; // not failed: rare, and it says much more
   const line = steadyText("p", { class: "wtwm-status wtwm-python-status", role: "status" }, usual);
   const retry = button("Retry", { class: "wtwm-python-retry", "aria-label": "Retry starting Python" });
-  d.on(retry, "click", () => startPython());
+  d.on(retry, "click", () => restartPython());
   const follow = (onChange) => d.add(onPythonStatus((status) => {
     setText(line.text, STATUS[status.state](status));
     if (status.state === "failed") line.text.append(" ", retry);

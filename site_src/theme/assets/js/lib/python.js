@@ -18,7 +18,7 @@ export class PythonError extends Error {}
 export class PythonFault extends Error {}
 
 let worker = null;
-let ready = null; // a promise while a worker is starting or running
+let ready = null; // a promise while a worker starts or runs, or after a failed start-up
 let booted = null; // {resolve, reject} of `ready` until the worker says ready
 let stall = 0;
 let nextId = 0;
@@ -46,12 +46,14 @@ function bootMessage() {
   return { type: "boot", indexURL, source: config.source, sri: config.sri ?? {}, widgetsURL: siteUrl("assets/widgets/") };
 }
 
-// Ends the worker and everything waiting on it; the next call starts a new one.
+// Ends the worker and everything waiting on it. After a crash the next call
+// starts a new one; a failed start-up is tried again only by restartPython
+// (Retry), not by every widget that scrolls into view.
 function giveUp(state, reason) {
   clearTimeout(stall);
   worker?.terminate();
   worker = null;
-  ready = null;
+  if (state === "stopped") ready = null;
   booted?.reject(new PythonFault(reason));
   booted = null;
   for (const call of pending.values()) {
@@ -108,7 +110,6 @@ function onMessage({ data }) {
 }
 
 // Starts Python if it is not running yet; resolves once NumPy is imported.
-// After a fault, calling it again starts a new worker (the widgets' Retry).
 export function startPython() {
   if (ready) return ready;
   const starting = new Promise((resolve, reject) => {
@@ -144,6 +145,12 @@ function send(message) {
     pending.set(id, { resolve, reject, timer });
     worker.postMessage({ ...message, id });
   });
+}
+
+// Starts a new worker after a failed start-up (the widgets' Retry).
+export function restartPython() {
+  if (status.state === "failed") ready = null;
+  return startPython();
 }
 
 // Runs module.func(**args) in Pyodide; args and result travel as JSON.
