@@ -216,6 +216,7 @@ def test_a_slow_link_shows_what_downloads_and_how_far(context, base_url):
 def test_a_dead_worker_is_noticed_and_the_next_input_restarts_it(context, base_url):
     page = chapter(context, base_url)
     page.wait_for_selector(f"{LAYER}[data-live=true][data-current=true]", timeout=BOOT_MS)
+    expect(status(page)).to_contain_text("NumPy 2.")  # its version, read before "ready"
     for worker in page.workers:
         if "python-worker" in worker.url:
             worker.evaluate("self.close()")

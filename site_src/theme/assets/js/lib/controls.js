@@ -126,7 +126,7 @@ const STATUS = {
 // as it fills in); follow(onChange) writes each status into it, and onChange(state)
 // sees every change. A start-up that failed offers Retry: a new worker.
 export function pythonStatus(d) {
-  const usual = [STATUS.idle(), STATUS.starting({ detail: "downloading pyodide.asm.wasm: 10.1 of 10.1 MB" }),
+  const usual = [STATUS.idle(), STATUS.starting({ detail: "downloading python_stdlib.zip: 15.5 of 15.5 MB" }),
     STATUS.ready({ detail: "10.0 s", numpy: "10.10.10" })]; // not failed: rare, and it says much more
   const line = steadyText("p", { class: "wtwm-status wtwm-python-status", role: "status" }, usual);
   const retry = button("Retry", { class: "wtwm-python-retry", "aria-label": "Retry starting Python" });

@@ -72,15 +72,17 @@ function watchStall() {
 const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
 const shortName = (file) => file.replace(/-\d.*\.whl$/, ""); // numpy-2.0.2-cp312-…whl -> numpy
 
-// "downloading pyodide.asm.wasm, python_stdlib.zip: 3.1 of 12.5 MB"
+// "downloading pyodide.asm.wasm: 3.1 of 12.5 MB": the largest file still coming
+// and the bytes of all so far. One name only: the widgets reserve the line's
+// height (controls.js), and a longer text would push the page down as it grows.
 function progressText({ files, step }) {
   if (step) return step;
   const sizes = Object.entries(files);
   const loaded = sizes.reduce((sum, [, [bytes]]) => sum + bytes, 0);
   const total = sizes.reduce((sum, [, [, bytes]]) => sum + bytes, 0);
-  const loading = sizes.filter(([, [now, size]]) => !size || now < size).map(([file]) => shortName(file));
-  if (!loading.length) return `${megabytes(loaded)} MB downloaded, compiling`;
-  return `downloading ${loading.join(", ")}: ${megabytes(loaded)}${total >= loaded ? ` of ${megabytes(total)}` : ""} MB`;
+  const [largest] = sizes.filter(([, [now, size]]) => !size || now < size).sort((a, b) => b[1][1] - a[1][1]);
+  if (!largest) return `${megabytes(loaded)} MB downloaded, compiling`;
+  return `downloading ${shortName(largest[0])}: ${megabytes(loaded)}${total >= loaded ? ` of ${megabytes(total)}` : ""} MB`;
 }
 
 function onReply(data) {
