@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -165,6 +166,8 @@ def build_site(tmp_path: Path, corrupt: bool) -> subprocess.CompletedProcess:
     docs = tmp_path / "docs"
     (docs / "data").mkdir(parents=True)
     (docs / "index.md").write_text("# Data\n")
+    for listed in ("downloads", "snippets"):  # weights.json's downloads are checked too
+        shutil.copytree(DATA.parent / listed, docs / listed)
     for name in NAMES:
         doc = committed(name)
         if corrupt and name == "overfit":

@@ -4,17 +4,29 @@ Pure Python + jsonschema (no torch), so the site build, the tests and
 ``precompute`` all check files the same way. Errors name the file and the field
 path (``data.val_loss[3]``) because "validation failed" alone sends people
 searching through a 500 KB file.
+
+Two keywords of our own check what one field's schema cannot:
+
+- ``"x-same-length": [["epoch", "train_loss", "val_loss"]]`` on an object: those
+  of its fields that are present are parallel arrays (columns of one table) and
+  must have equal lengths; the longer or shorter one is named.
+- ``"x-download": {"path": "file", "bytes": "bytes", "sha256": "sha256"}`` on an
+  object: its ``path`` field names a file relative to ``docs/`` that must exist,
+  with that size and hash (readers verify their download against them). Checked
+  only when the docs folder is given (the build does; a lone file has none).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
@@ -42,10 +54,49 @@ def _registry() -> Registry:
     return Registry().with_resources(resources)
 
 
+def _same_length(validator, groups, instance, schema) -> Iterator[ValidationError]:
+    if not validator.is_type(instance, "object"):
+        return
+    for names in groups:
+        columns = [name for name in names if isinstance(instance.get(name), list)]
+        for name in columns[1:]:
+            first, length = columns[0], len(instance[columns[0]])
+            if len(instance[name]) != length:
+                message = f"{len(instance[name])} entries, but '{first}' beside it has {length}"
+                yield ValidationError(message, path=[name])
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _download_keyword(docs_dir: str | None):
+    def check(validator, spec, instance, schema) -> Iterator[ValidationError]:
+        relative = instance.get(spec["path"]) if isinstance(instance, dict) else None
+        if docs_dir is None or not isinstance(relative, str):
+            return
+        path = Path(docs_dir) / relative
+        if not path.is_file():
+            yield ValidationError(f"{relative} does not exist in docs/", path=[spec["path"]])
+            return
+        size, stated = path.stat().st_size, instance.get(spec.get("bytes"))
+        if "bytes" in spec and stated != size:
+            yield ValidationError(
+                f"says {stated} bytes; {relative} has {size}", path=[spec["bytes"]]
+            )
+        digest, stated = _sha256(path), instance.get(spec.get("sha256"))
+        if "sha256" in spec and stated != digest:
+            message = f"says {stated}; {relative} has sha256 {digest}"
+            yield ValidationError(message, path=[spec["sha256"]])
+
+    return check
+
+
 @cache
-def _validator(name: str) -> Draft202012Validator:
+def _validator(name: str, docs_dir: str | None = None) -> Draft202012Validator:
     schema = _registry().contents(f"{name}.schema.json")
-    return Draft202012Validator(schema, registry=_registry())
+    keywords = {"x-same-length": _same_length, "x-download": _download_keyword(docs_dir)}
+    return validators.extend(Draft202012Validator, keywords)(schema, registry=_registry())
 
 
 def expected_version(name: str) -> int:
@@ -119,18 +170,20 @@ def _check_header(doc: Any, source: str | Path) -> str:
     return name
 
 
-def validate_document(doc: Any, source: str | Path) -> None:
-    """Raise DataContractError if ``doc`` (already parsed) breaks its schema."""
+def validate_document(doc: Any, source: str | Path, docs_dir: str | Path | None = None) -> None:
+    """Raise DataContractError if ``doc`` (already parsed) breaks its schema; with
+    ``docs_dir``, the files it lists for download are checked too."""
     name = _check_header(doc, source)
     bad = _non_finite(doc, [])
     if bad is not None:
         raise _fail(source, field_path(bad), "NaN/Infinity is not allowed in JSON data")
-    error = best_match(_validator(name).iter_errors(doc))
+    folder = None if docs_dir is None else str(docs_dir)
+    error = best_match(_validator(name, folder).iter_errors(doc))
     if error is not None:
         raise _fail(source, *_describe(error))
 
 
-def load_validated(path: str | Path) -> dict:
+def load_validated(path: str | Path, docs_dir: str | Path | None = None) -> dict:
     """Read, parse and validate one data file; return the document."""
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -141,10 +194,10 @@ def load_validated(path: str | Path) -> dict:
         raise DataContractError(
             f"{_display(path)}: not valid JSON ({where}): {error.msg}"
         ) from error
-    validate_document(doc, path)
+    validate_document(doc, path, docs_dir)
     return doc
 
 
-def validate_file(path: str | Path) -> None:
+def validate_file(path: str | Path, docs_dir: str | Path | None = None) -> None:
     """Raise DataContractError naming file and field if ``path`` breaks the contract."""
-    load_validated(path)
+    load_validated(path, docs_dir)

@@ -79,7 +79,14 @@ def on_post_build(config):
         html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?', "", html)
         html = html.replace('<meta charset="utf-8">', f'<meta charset="utf-8">\n    {meta}', 1)
         page.write_text(html, encoding="utf-8")
-    (site / "_headers").write_text(
+    (site / "_headers").write_text(headers_file(csp))
+
+
+def headers_file(csp: str) -> str:
+    """`_headers` for Netlify and Cloudflare Pages (GitHub Pages ignores it: see
+    README, Hosting). `/*` covers every file, the Python worker's script too: a
+    worker takes its policy from its own response, not from the page's meta tag."""
+    return (
         "/*\n"
         f"  Content-Security-Policy: {csp}; frame-ancestors 'self'\n"
         "  X-Content-Type-Options: nosniff\n"
@@ -87,6 +94,10 @@ def on_post_build(config):
         "  Permissions-Policy: camera=(), microphone=(), geolocation=()\n"
         "/*.wasm\n"
         "  Content-Type: application/wasm\n"
+        # Checkpoints are binary downloads, not something to guess a type for.
+        "/downloads/weights/*\n"
+        "  Content-Type: application/octet-stream\n"
+        "  Content-Disposition: attachment\n"
         "/assets/vendor/*\n"
         "  Cache-Control: public, max-age=31536000, immutable\n"
     )

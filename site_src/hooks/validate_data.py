@@ -2,7 +2,8 @@
 
 Registered in mkdocs.yml (``hooks: - site_src/hooks/validate_data.py``). A page
 that charts a malformed or outdated file would fail silently in the reader's
-browser; failing the build names the file and field instead.
+browser; failing the build names the file and field instead. The schemas are
+published with the site (data/schemas/), so the page checks what it loads too.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 
 # MkDocs loads hooks by file path, not as a package: make the sibling importable.
 # Appended, not prepended: a sibling hook is named math.py and must not shadow the stdlib.
@@ -27,8 +29,17 @@ def on_pre_build(config) -> None:
     problems = []
     for path in sorted(data_dir.glob("*.json")):
         try:
-            data_contract.validate_file(path)
+            data_contract.validate_file(path, docs_dir=config["docs_dir"])
         except data_contract.DataContractError as error:
             problems.append(str(error))
     if problems:
         raise PluginError("Data contract broken:\n" + "\n".join(problems))
+
+
+def on_files(files, config):
+    """Publish the schemas, for lib/data.js."""
+    for schema in sorted(data_contract.SCHEMA_DIR.glob("*.schema.json")):
+        files.append(
+            File.generated(config, f"data/schemas/{schema.name}", abs_src_path=str(schema))
+        )
+    return files

@@ -2,8 +2,11 @@
 // Protocol (postMessage):
 //   main -> worker {type: "boot", indexURL, widgetsURL, source, sri}
 //   main -> worker {type: "call", id, module, func, args}
-//   worker -> main {type: "ready", seconds} | {type: "failed", error}
-//                  {type: "result", id, ok, result | error}
+//   worker -> main {type: "progress", files: {name: [loaded, total]}} | {type: "progress", step}
+//                  {type: "ready", seconds, numpy} | {type: "failed", error}
+//                  {type: "result", id, ok, result | error | fault}
+// `error` is widget Python refusing the reader's input; `fault` is the runtime
+// failing (a download, a missing module), which the page words differently.
 // Widget modules are fetched from the site (assets/widgets/NAME.py: the same files
 // the CPython tests import) on first use and imported from Pyodide's file system.
 /* global loadPyodide, importScripts */
@@ -12,18 +15,94 @@ let pyodide = null;
 let booting = null;
 let widgetsURL = "";
 const imported = new Set();
+const rawFetch = self.fetch.bind(self); // before watchRuntimeFetches wraps it
 
-async function fetchChecked(url, integrity) {
-  const response = await fetch(url, integrity ? { integrity } : {});
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+// The exception line of a Python traceback ("ModuleNotFoundError: No module
+// named 'numpy'"): the lines above it mean nothing to a reader.
+function briefly(error) {
+  const lines = String(error?.message ?? error).trim().split("\n").map((line) => line.trim());
+  return lines.findLast((line) => /^[A-Z]\w*(Error|Exception): /.test(line)) ?? lines[lines.length - 1];
+}
+
+let failedDownload = null; // Pyodide logs a package's failed download and goes on: remember it
+
+async function fetchChecked(url, init = {}) {
+  const name = url.slice(url.lastIndexOf("/") + 1);
+  let response;
+  try {
+    response = await rawFetch(url, init);
+  } catch (error) {
+    const why = init.integrity ? "network error or failed integrity check" : "network error";
+    failedDownload = new Error(`could not download ${name} (${why})`, { cause: error });
+    throw failedDownload;
+  }
+  if (!response.ok) {
+    failedDownload = new Error(`could not download ${name} (HTTP ${response.status})`);
+    throw failedDownload;
+  }
   return response;
 }
 
-// CDN mode: every runtime file is fetched with Subresource Integrity. Scripts are
-// verified first and then evaluated from blob: URLs; wasm, stdlib and lock go
-// through a fetch wrapper that attaches the expected hash.
+// Every runtime file goes through fetch: check its status, attach its SRI hash
+// (CDN mode) and count its bytes, so the page can say what is downloading.
+const files = {};
+let lastProgress = 0;
+function reportProgress(force) {
+  const now = performance.now();
+  if (!force && now - lastProgress < 100) return; // ten updates a second is plenty
+  lastProgress = now;
+  self.postMessage({ type: "progress", files });
+}
+
+function counted(response, name) {
+  if (!response.body) return response;
+  const total = Number(response.headers.get("Content-Length")) || 0;
+  files[name] = [0, total];
+  const counter = new TransformStream({
+    transform(chunk, controller) {
+      files[name][0] += chunk.byteLength;
+      reportProgress(false);
+      controller.enqueue(chunk);
+    },
+    flush() {
+      files[name][1] = files[name][0]; // compressed Content-Length or none: the real size
+      reportProgress(true);
+    },
+  });
+  const { status, statusText, headers } = response;
+  return new Response(response.body.pipeThrough(counter), { status, statusText, headers });
+}
+
+function watchRuntimeFetches(baseURL, sri) {
+  self.fetch = async (input, init = {}) => {
+    const url = input instanceof Request ? input.url : String(input); // string or URL
+    if (!url.startsWith(baseURL)) return rawFetch(input, init);
+    const name = url.slice(baseURL.length);
+    const integrity = sri[name];
+    const response = await fetchChecked(url, integrity ? { ...init, integrity } : init);
+    return counted(response, name);
+  };
+}
+
+// Pyodide catches a failed wasm instantiation, logs "wasm instantiation failed!"
+// and never settles loadPyodide; this rejects instead, so start-up fails at once.
+function wasmFailure() {
+  return new Promise((_, reject) => {
+    for (const name of ["instantiate", "instantiateStreaming"]) {
+      const original = WebAssembly[name].bind(WebAssembly);
+      WebAssembly[name] = (...args) => original(...args).catch((error) => {
+        const damaged = error instanceof WebAssembly.CompileError || error instanceof WebAssembly.LinkError;
+        const why = error.message.replace(/^WebAssembly\.\w+\(\): /, "");
+        reject(damaged ? new Error(`the Python runtime is damaged (${why})`) : error);
+        throw error;
+      });
+    }
+  });
+}
+
+// CDN mode: scripts are verified first and then evaluated from blob: URLs.
 async function importVerifiedScript(url, integrity) {
-  const blob = await (await fetchChecked(url, integrity)).blob();
+  const blob = await (await fetchChecked(url, { integrity })).blob();
   const blobURL = URL.createObjectURL(blob);
   try {
     importScripts(blobURL);
@@ -32,29 +111,31 @@ async function importVerifiedScript(url, integrity) {
   }
 }
 
-function requireIntegrity(baseURL, sri) {
-  const originalFetch = self.fetch.bind(self);
-  self.fetch = (input, init = {}) => {
-    const url = input instanceof Request ? input.url : String(input); // string or URL
-    const name = url.startsWith(baseURL) ? url.slice(baseURL.length) : null;
-    if (name && sri[name]) return originalFetch(input, { ...init, integrity: sri[name] });
-    return originalFetch(input, init);
-  };
-}
-
 async function boot({ indexURL, source, sri }) {
   const started = performance.now();
+  watchRuntimeFetches(indexURL, source === "cdn" ? sri : {});
+  const failed = wasmFailure();
+  failed.catch(() => {}); // a failure after start-up is not this race's
+  // Scripts load with importScripts, which cannot be counted: name it at least.
+  self.postMessage({ type: "progress", step: "downloading pyodide.asm.js" });
   if (source === "cdn") {
-    requireIntegrity(indexURL, sri);
     await importVerifiedScript(`${indexURL}pyodide.js`, sri["pyodide.js"]);
     await importVerifiedScript(`${indexURL}pyodide.asm.js`, sri["pyodide.asm.js"]);
   } else {
     importScripts(`${indexURL}pyodide.js`);
   }
-  pyodide = await loadPyodide({ indexURL, packages: ["numpy"], stdout: () => {}, stderr: () => {} });
+  const loading = loadPyodide({ indexURL, packages: ["numpy"], stdout: () => {}, stderr: () => {} });
+  pyodide = await Promise.race([loading, failed]);
+  self.postMessage({ type: "progress", step: "importing NumPy" });
+  let numpy;
+  try {
+    numpy = pyodide.runPython("import numpy\nnumpy.__version__"); // "ready" means NumPy works
+  } catch (error) {
+    throw new Error(`NumPy could not be loaded (${failedDownload?.message ?? briefly(error)})`);
+  }
   await importWidget("bridge");
   await importWidget("checks"); // shared by the widget modules, which import it
-  return (performance.now() - started) / 1000;
+  return { seconds: (performance.now() - started) / 1000, numpy };
 }
 
 async function importWidget(name) {
@@ -64,19 +145,29 @@ async function importWidget(name) {
   pyodide.FS.mkdirTree("/home/pyodide/widgets");
   pyodide.FS.writeFile(`/home/pyodide/widgets/${name}.py`, source);
   if (imported.size === 0) pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/widgets')");
-  pyodide.pyimport(name);
+  try {
+    pyodide.pyimport(name);
+  } catch (error) {
+    throw new Error(`${name}.py could not be imported (${briefly(error)})`);
+  }
   imported.add(name);
 }
 
-async function call({ id, module, func, args }) {
+// Runs one call; replies with the bridge's answer, or a fault if the runtime
+// (not the input) failed: a module that will not load, an unexpected exception.
+async function run(type, id, work) {
   try {
-    await importWidget(module);
-    const bridge = pyodide.pyimport("bridge");
-    const reply = JSON.parse(bridge.call(module, func, JSON.stringify(args ?? {})));
-    self.postMessage({ type: "result", id, ...reply });
+    self.postMessage({ type, id, ...(await work()) });
   } catch (error) {
-    self.postMessage({ type: "result", id, ok: false, error: String(error.message ?? error) });
+    self.postMessage({ type, id, ok: false, fault: briefly(error) });
   }
+}
+
+function call({ id, module, func, args }) {
+  return run("result", id, async () => {
+    await importWidget(module);
+    return JSON.parse(pyodide.pyimport("bridge").call(module, func, JSON.stringify(args ?? {})));
+  });
 }
 
 self.onmessage = async ({ data }) => {
@@ -84,9 +175,9 @@ self.onmessage = async ({ data }) => {
     widgetsURL = data.widgetsURL;
     booting ??= boot(data);
     try {
-      self.postMessage({ type: "ready", seconds: await booting });
+      self.postMessage({ type: "ready", ...(await booting) });
     } catch (error) {
-      self.postMessage({ type: "failed", error: String(error.message ?? error) });
+      self.postMessage({ type: "failed", error: briefly(error) });
     }
   } else if (data.type === "call") {
     await booting;

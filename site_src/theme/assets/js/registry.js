@@ -1,7 +1,9 @@
 // Mounts every figure and widget on the page, on first load and after each
 // instant navigation. An element opts in with data-figure="name"; the module
 // ./figures/name.js exports mount(el, context) and may return a cleanup function,
-// which runs once the element has left the page.
+// which runs once the element has left the page. Each figure, and each helper run
+// around the mounting, is isolated: one that throws is shown and logged, and every
+// other figure still mounts. data-mounted says how each ended ("true" or "error").
 import { siteRoot } from "./lib/site.js";
 
 const mounted = new Map(); // element -> cleanup function (or null while mounting)
@@ -15,6 +17,8 @@ function unmountDetached() {
 }
 
 function showMountError(el, error) {
+  console.error(`figure ${el.dataset.figure}:`, error);
+  el.dataset.mounted = "error";
   const note = document.createElement("p");
   note.className = "wtwm-error";
   note.setAttribute("role", "status");
@@ -27,6 +31,7 @@ async function mountOne(el) {
   try {
     const module = await import(`./figures/${el.dataset.figure}.js`);
     const cleanup = await module.mount(el, { root: siteRoot });
+    el.dataset.mounted = "true";
     if (mounted.has(el)) mounted.set(el, cleanup ?? null);
     else if (typeof cleanup === "function") cleanup(); // left the page while mounting
   } catch (error) {
@@ -59,9 +64,19 @@ function watchScrollers() {
   for (const el of document.querySelectorAll(".md-typeset pre > code[tabindex], .katex-display[tabindex]")) scrollers.observe(el);
 }
 
+// Runs a helper that is not essential to the figures; logs its error instead of
+// letting it stop the mounting (a malformed #% in a link once stopped all nine).
+function safely(helper) {
+  try {
+    helper();
+  } catch (error) {
+    console.error(`${helper.name} failed:`, error);
+  }
+}
+
 function mountAll() {
-  unmountDetached();
-  watchScrollers();
+  safely(unmountDetached);
+  safely(watchScrollers);
   for (const el of document.querySelectorAll("[data-figure]")) {
     if (!mounted.has(el)) mountOne(el);
   }

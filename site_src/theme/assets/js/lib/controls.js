@@ -2,9 +2,9 @@
 // (typed input is checked and explained next to the field, never thrown), a
 // labelled <select>, the Python status line, and stable references that let a
 // paint skip re-plotting a curve. The loop from inputs to Python to paint is lib/live.js.
-import { h, setAttr, setText, steadyText } from "./dom.js";
+import { button, h, setAttr, setText, steadyText } from "./dom.js";
 import { fmt } from "./numbers.js";
-import { onPythonStatus } from "./python.js";
+import { onPythonStatus, restartPython } from "./python.js";
 
 let nextId = 0;
 
@@ -15,13 +15,13 @@ export function parseNumber(text) {
     .replace(/\u2212/g, "-"); // accept the minus sign "−"
   if (typed === "") return { error: "Type a number." };
   if (/^[+-]?(nan|inf(inity)?)$/i.test(typed)) {
-    return { error: `“${typed}” is not a number you can compute with: type a finite number.` };
+    return { error: `“${cut(typed)}” is not a number you can compute with: type a finite number.` };
   }
   if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(typed)) {
-    return { error: `“${typed}” is not a number: type digits, like 0.5 or -2.` };
+    return { error: `“${cut(typed)}” is not a number: type digits, like 0.5 or -2.` };
   }
   const value = Number(typed);
-  if (!Number.isFinite(value)) return { error: `${typed} is too large to compute with.` };
+  if (!Number.isFinite(value)) return { error: `${cut(typed)} is too large to compute with.` };
   return { value: value === 0 ? 0 : value }; // no -0
 }
 
@@ -150,28 +150,43 @@ export function selectControl({ name, label, options, value, onChange, d }) {
 
 const STATUS = {
   idle: () => "Python starts when you scroll here or touch a control.",
-  starting: () => "Starting Python…",
-  ready: ({ detail }) => `Python ready (started in ${detail}): NumPy computes in your browser.`,
+  starting: ({ detail }) => (detail ? `Starting Python: ${detail}…` : "Starting Python…"),
+  ready: ({ detail, numpy }) => `Python ready (started in ${detail}): NumPy ${numpy} computes in your browser.`,
   failed: ({ detail }) =>
     `Python could not start in this browser (${detail}), so this widget cannot compute new values. It shows its starting values; the rest of the page works as usual.`,
+  stopped: ({ detail }) => `Python stopped (${detail}). Your next change restarts it.`,
 };
 
 // Python's status line, at its full height from the start (nothing below moves
 // as it fills in); follow(onChange) writes each status into it, and onChange(state)
-// sees every change.
+// sees every change. A start-up that failed offers Retry: a new worker.
 export function pythonStatus(d) {
-  const usual = [STATUS.idle(), STATUS.starting(), STATUS.ready({ detail: "10.0 s" })]; // not failed: rare, and it says much more
+  const usual = [
+    STATUS.idle(),
+    STATUS.starting({ detail: "downloading python_stdlib.zip: 15.5 of 15.5 MB" }),
+    STATUS.ready({ detail: "10.0 s", numpy: "10.10.10" }),
+  ]; // not failed: rare, and it says much more
   const line = steadyText("p", { class: "wtwm-status wtwm-python-status", role: "status" }, usual);
+  const retry = button("Retry", { class: "wtwm-python-retry", "aria-label": "Retry starting Python" });
+  d.on(retry, "click", () => restartPython());
   const follow = (onChange) =>
     d.add(
       onPythonStatus((status) => {
         setText(line.text, STATUS[status.state](status));
+        if (status.state === "failed") line.text.append(" ", retry);
         line.dataset.state = status.state;
-        line.classList.toggle("wtwm-error", status.state === "failed");
+        line.classList.toggle("wtwm-error", status.state === "failed" || status.state === "stopped");
         onChange(status.state);
       }),
     );
   return { line, follow };
+}
+
+// A reader's text echoed in a message, cut to `max` characters: a 400-character
+// paste would otherwise fill a phone's screen.
+export function cut(text, max = 40) {
+  const chars = [...String(text)];
+  return chars.length > max ? `${chars.slice(0, max).join("")}…` : chars.join("");
 }
 
 // `previous` if `next` holds the same numbers, else `next`: a curve that did not

@@ -1,21 +1,39 @@
 // One owner for Python in the browser: a single Pyodide instance in a Web Worker,
 // booted lazily by the first widget that asks, shared by every widget, and kept
 // across instant navigations (this module is evaluated once per page session).
+//
+// Nothing waits for ever: start-up fails after STALL_MS without progress, and a
+// call without an answer after CALL_MS means the worker died or hangs; it is
+// ended, and the next call starts a new one. Calls reject with PythonError when
+// widget Python refuses the reader's input, and PythonFault when the runtime
+// failed (a download, a missing package, a dead worker): they read differently.
 import { siteConfig, siteUrl } from "./site.js";
 
-let worker = null;
-let ready = null;
-let nextId = 0;
-const pending = new Map();
-const listeners = new Set();
-let status = { state: "idle", detail: "" }; // idle | starting | ready | failed
+export const STALL_MS = 45_000; // a slow link keeps sending bytes; a stuck start-up does not
+export const CALL_MS = 10_000; // the slowest batch takes well under a second
 
-function setStatus(state, detail = "") {
-  status = { state, detail };
+// An error raised by widget Python (bad input, divergence): show it, don't log it.
+export class PythonError extends Error {}
+// The runtime failed, not the reader's input: say so, and offer a way back.
+export class PythonFault extends Error {}
+
+let worker = null;
+let ready = null; // a promise while a worker starts or runs, or after a failed start-up
+let booted = null; // {resolve, reject} of `ready` until the worker says ready
+let stall = 0;
+let nextId = 0;
+const pending = new Map(); // id -> {resolve, reject, timer}
+const listeners = new Set();
+// state: idle | starting | ready | failed (start-up) | stopped (died once ready);
+// detail: progress, start-up time or the fault; numpy: its version once ready.
+let status = { state: "idle", detail: "" };
+
+function setStatus(state, detail = "", extra = {}) {
+  status = { state, detail, ...extra };
   for (const listener of listeners) listener(status);
 }
 
-// Calls back now and on every change with {state, detail}; returns unsubscribe.
+// Calls back now and on every change with {state, detail, numpy}; returns unsubscribe.
 export function onPythonStatus(listener) {
   listeners.add(listener);
   listener(status);
@@ -28,58 +46,119 @@ function bootMessage() {
   return { type: "boot", indexURL, source: config.source, sri: config.sri ?? {}, widgetsURL: siteUrl("assets/widgets/") };
 }
 
-function fail(reason) {
-  setStatus("failed", reason);
-  for (const { reject } of pending.values()) reject(new Error(reason));
-  pending.clear();
+// Ends the worker and everything waiting on it. After a crash the next call
+// starts a new one; a failed start-up is tried again only by restartPython
+// (Retry), not by every widget that scrolls into view.
+function giveUp(state, reason) {
+  clearTimeout(stall);
   worker?.terminate();
-  return reason;
+  worker = null;
+  if (state === "stopped") ready = null;
+  booted?.reject(new PythonFault(reason));
+  booted = null;
+  for (const call of pending.values()) {
+    clearTimeout(call.timer);
+    call.reject(new PythonFault(reason));
+  }
+  pending.clear();
+  setStatus(state, reason);
 }
 
-// Starts Python if it is not running yet; resolves when numpy is importable.
+function watchStall() {
+  clearTimeout(stall);
+  stall = setTimeout(() => giveUp("failed", `no progress for ${STALL_MS / 1000} s`), STALL_MS);
+}
+
+const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
+const shortName = (file) => file.replace(/-\d.*\.whl$/, ""); // numpy-2.0.2-cp312-…whl -> numpy
+
+// "downloading pyodide.asm.wasm: 3.1 of 12.5 MB": the largest file still coming
+// and the bytes of all so far. One name only: the widgets reserve the line's
+// height (controls.js), and a longer text would push the page down as it grows.
+function progressText({ files, step }) {
+  if (step) return step;
+  const sizes = Object.entries(files);
+  const loaded = sizes.reduce((sum, [, [bytes]]) => sum + bytes, 0);
+  const total = sizes.reduce((sum, [, [, bytes]]) => sum + bytes, 0);
+  const [largest] = sizes.filter(([, [now, size]]) => !size || now < size).sort((a, b) => b[1][1] - a[1][1]);
+  if (!largest) return `${megabytes(loaded)} MB downloaded, compiling`;
+  return `downloading ${shortName(largest[0])}: ${megabytes(loaded)}${total >= loaded ? ` of ${megabytes(total)}` : ""} MB`;
+}
+
+function onReply(data) {
+  const call = pending.get(data.id);
+  if (!call) return;
+  pending.delete(data.id);
+  clearTimeout(call.timer);
+  if (data.fault) call.reject(new PythonFault(data.fault));
+  else if (!data.ok) call.reject(new PythonError(data.error));
+  else call.resolve(data.result);
+}
+
+function onMessage({ data }) {
+  if (data.type === "progress") {
+    watchStall();
+    setStatus("starting", progressText(data));
+  } else if (data.type === "ready") {
+    clearTimeout(stall);
+    setStatus("ready", `${data.seconds.toFixed(1)} s`, { numpy: data.numpy });
+    booted?.resolve();
+    booted = null;
+  } else if (data.type === "failed") {
+    giveUp("failed", data.error);
+  } else {
+    onReply(data);
+  }
+}
+
+// Starts Python if it is not running yet; resolves once NumPy is imported.
 export function startPython() {
   if (ready) return ready;
-  setStatus("starting");
-  ready = new Promise((resolve, reject) => {
-    if (typeof Worker === "undefined" || typeof WebAssembly === "undefined") {
-      reject(new Error(fail("this browser cannot run Python (no Web Workers or WebAssembly)")));
-      return;
-    }
-    worker = new Worker(siteUrl("assets/js/python-worker.js"));
-    worker.onerror = (event) => {
-      event.preventDefault();
-      reject(new Error(fail("the Python runtime could not be downloaded")));
-    };
-    worker.onmessage = ({ data }) => {
-      if (data.type === "ready") {
-        setStatus("ready", `${data.seconds.toFixed(1)} s`);
-        resolve();
-      } else if (data.type === "failed") {
-        reject(new Error(fail(`Python could not start (${data.error})`)));
-      } else if (data.type === "result") {
-        const call = pending.get(data.id);
-        pending.delete(data.id);
-        if (data.ok) call?.resolve(data.result);
-        else call?.reject(new PythonError(data.error));
-      }
-    };
-    worker.postMessage(bootMessage());
+  const starting = new Promise((resolve, reject) => {
+    booted = { resolve, reject };
   });
-  ready.catch(() => {}); // callers handle failure through status and their own awaits
-  return ready;
+  starting.catch(() => {}); // callers handle failure through status and their own awaits
+  ready = starting;
+  setStatus("starting");
+  if (typeof Worker === "undefined" || typeof WebAssembly === "undefined") {
+    giveUp("failed", "this browser cannot run Python (no Web Workers or WebAssembly)");
+    return starting;
+  }
+  worker = new Worker(siteUrl("assets/js/python-worker.js"));
+  worker.onerror = (event) => {
+    event.preventDefault();
+    if (status.state === "ready") giveUp("stopped", "the Python worker crashed");
+    else giveUp("failed", "the Python worker could not be loaded");
+  };
+  worker.onmessage = onMessage;
+  worker.postMessage(bootMessage());
+  watchStall();
+  return starting;
 }
 
-// An error raised by widget Python (bad input, divergence): show it, don't log it.
-export class PythonError extends Error {}
+function send(message) {
+  const id = ++nextId;
+  return new Promise((resolve, reject) => {
+    if (!worker) {
+      reject(new PythonFault(status.detail || "Python is not running"));
+      return;
+    }
+    const timer = setTimeout(() => giveUp("stopped", `no answer within ${CALL_MS / 1000} s`), CALL_MS);
+    pending.set(id, { resolve, reject, timer });
+    worker.postMessage({ ...message, id });
+  });
+}
+
+// Starts a new worker after a failed start-up (the widgets' Retry).
+export function restartPython() {
+  if (status.state === "failed") ready = null;
+  return startPython();
+}
 
 // Runs module.func(**args) in Pyodide; args and result travel as JSON.
 export async function callPython(module, func, args = {}) {
   await startPython();
-  const id = ++nextId;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    worker.postMessage({ type: "call", id, module, func, args });
-  });
+  return send({ type: "call", module, func, args });
 }
 
 // Starts Python when `el` comes within `margin` of the viewport or is first

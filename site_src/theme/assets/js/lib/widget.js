@@ -5,7 +5,7 @@
 // this module keeps the bookkeeping the tests and benchmarks read: data-current
 // (the drawn result matches the controls), data-live (Python computed it),
 // data-renders, and a `wtwm:drawn` event after every draw.
-import { pythonStatus } from "./controls.js";
+import { cut, pythonStatus } from "./controls.js";
 import { setText, stateButtons, steadyText } from "./dom.js";
 import { liveUpdate } from "./live.js";
 import { PythonError, startPythonWhenNear } from "./python.js";
@@ -38,8 +38,14 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
     },
     fail: (error) => {
       onStop();
-      if (error instanceof PythonError) setText(note.text, `Python refused this input: ${error.message}`);
-      else if (!failed) setText(note.text, `This widget could not compute: ${error.message}`);
+      if (error instanceof PythonError) {
+        setText(note.text, `Python refused this input: ${cut(error.message, 200)}`);
+        return;
+      }
+      // The runtime failed, not the input (a download, a dead worker): what is
+      // drawn is stale, so dim it; the next change tries again.
+      el.classList.add("wtwm-widget--pending");
+      if (!failed) setText(note.text, `Python could not compute this (${cut(error.message, 120)}). Change a value to try again.`);
     },
   });
 
@@ -73,6 +79,10 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
     live = false;
     show();
   }
+  function recover() { // Retry started Python after all
+    failed = false;
+    for (const control of Object.values(controls)) control.setDisabled(false);
+  }
 
   // Once the widget's elements are on the page: draw the starting state, follow
   // Python's status, start it when the reader nears, compute a deep link's state.
@@ -80,8 +90,11 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
     show(matches(defaults));
     status.follow((python) => {
       pythonReady = python === "ready";
+      if (python === "ready" && failed) recover();
+      if (python === "ready") el.classList.toggle("wtwm-widget--pending", el.dataset.current === "false"); // undim after a restart
       if (python === "ready" && !live) update(state); // show that NumPy computes here
       if (python === "failed") fallBack();
+      if (python === "stopped") el.classList.add("wtwm-widget--pending"); // what is drawn may be stale
     });
     // Not earlier: compiling Pyodide's wasm while plotly.js is evaluated (both
     // CPU-bound) made Python ready 0.6 s sooner on a cold load but doubled that
