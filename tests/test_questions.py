@@ -279,3 +279,26 @@ def test_screenshots_before_and_after_answering(new_page, base_url, scheme, widt
         box = form.bounding_box()
         assert box["width"] <= width
     assert_clean(page)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("scheme", "width"), [("light", 1280), ("dark", 360)])
+def test_questions_pass_axe_before_and_after_answering(browser, server, base_url, scheme, width):
+    from tests.conftest import instrument, open_context
+    from tests.test_quality import AXE
+
+    # axe is injected as an inline script: this context bypasses the page's CSP.
+    context = open_context(browser, scheme=scheme, width=width, bypass_csp=True)
+    try:
+        page = instrument(context.new_page())
+        open_questions(page, base_url)
+        page.add_script_tag(content=AXE.read_text())
+        scan = """async () => (await axe.run(['.wtwm-q', '.wtwm-glossary'].flatMap((s) =>
+            [...document.querySelectorAll(s)]), {resultTypes: ['violations']})).violations
+            .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)"""
+        assert page.evaluate(scan) == []
+        for question, (kind, value, _) in QUESTIONS.items():
+            answer_by_keyboard(page, question, kind, value)
+        assert page.evaluate(scan) == []
+    finally:
+        context.close()
