@@ -302,3 +302,23 @@ def test_questions_pass_axe_before_and_after_answering(browser, server, base_url
         assert page.evaluate(scan) == []
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_questions_mount_after_instant_navigation_and_link_by_id(page, base_url):
+    page.goto(base_url)
+    page.evaluate("window.__samePage = true")  # gone if the browser loads a new page
+    page.locator("article a[href$='chapter-01/']").first.click()
+    page.wait_for_function(
+        f"document.querySelectorAll('form.wtwm-q[data-q-ready]').length === {len(QUESTIONS)}"
+    )
+    assert page.evaluate("window.__samePage === true"), "not an instant navigation"
+    answer_by_keyboard(page, "q-relu-slope", "choice", "negative")
+    assert page.locator("#q-relu-slope .wtwm-q-said").text_content().startswith("You said z < 0")
+
+    page.goto(base_url + "chapter-01/#q-best-knob")  # an instructor's link
+    page.wait_for_function(
+        "document.querySelector('#q-best-knob').getBoundingClientRect().top < innerHeight"
+    )
+    assert page.locator("#q-best-knob legend").is_visible()
+    assert_clean(page)
