@@ -48,17 +48,24 @@ function fill(template, slots) {
 // The sentence for a number: near the answer, below it or above it.
 function numberVerdict(form, raw) {
   const answer = Number(raw);
+  if (raw === "" || !Number.isFinite(answer)) return "";
   const correct = Number(form.dataset.qAnswer);
   const tolerance = Number(form.dataset.qTolerance ?? 0);
   const difference = answer - correct;
   const where = Math.abs(difference) <= tolerance * Math.abs(correct) ? "near" : difference < 0 ? "below" : "above";
-  const slots = { answer: shown(answer), diff: shown(Math.abs(difference)), ratio: shown(answer / correct) };
+  const slots = { answer: String(answer), diff: shown(Math.abs(difference)), ratio: shown(answer / correct) };
   return fill(form.dataset[`q${where[0].toUpperCase()}${where.slice(1)}`], slots);
 }
 
 function choiceVerdict(form, value) {
   const input = [...form.querySelectorAll("input[type=radio]")].find((el) => el.value === value);
   return input ? `You said ${input.dataset.qLabel}. ${input.dataset.qNote}` : "";
+}
+
+// What "Check" says for this answer; empty for none (or one that is not an option).
+function verdict(form, value) {
+  if (value === null) return "";
+  return form.dataset.qKind === "choice" ? choiceVerdict(form, value) : numberVerdict(form, value);
 }
 
 function readValue(form) {
@@ -82,8 +89,8 @@ function render(form, value, announce) {
   const details = form.querySelector(".wtwm-q-reveal");
   const clear = form.querySelector(".wtwm-q-clear");
   said.setAttribute("aria-live", announce ? "polite" : "off");
-  const valid = value !== null && (form.dataset.qKind === "choice" || Number.isFinite(Number(value)));
-  said.textContent = valid ? (form.dataset.qKind === "choice" ? choiceVerdict(form, value) : numberVerdict(form, value)) : "";
+  said.textContent = verdict(form, value);
+  const valid = said.textContent !== "";
   form.classList.toggle("wtwm-q--answered", valid);
   clear.hidden = !valid;
   details.open = valid;
