@@ -87,12 +87,15 @@ def test_each_reveal_calls_right_what_the_data_say(chapter_html):
     )
 
     # q-gradient-sign: at the start the line is too high on the left, too low on
-    # the right, dL/dw is negative, and the first step raises w.
+    # the right, the biggest products e·x are negative and so is dL/dw, and the
+    # first step raises w.
     linear = data("linear")["data"]
     x, y, w, b = linear["x"], linear["y"], linear["init"]["w"], linear["init"]["b"]
     errors = [w * xi + b - yi for xi, yi in zip(x, y, strict=True)]
     assert errors[x.index(min(x))] > 0 > errors[x.index(max(x))]
-    assert 2 * sum(e * xi for e, xi in zip(errors, x, strict=True)) / len(x) < 0
+    products = [e * xi for e, xi in zip(errors, x, strict=True)]
+    assert max(products) < -min(products)  # the biggest products are negative
+    assert 2 * sum(products) / len(x) < 0
     assert linear["numpy"]["w"][1] > linear["numpy"]["w"][0]
 
     # q-critical-lr, q-one-step: the critical rate is two over the curvature 2·mean(x²).
