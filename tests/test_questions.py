@@ -39,9 +39,13 @@ def data(name: str) -> dict:
 
 
 class Ids(HTMLParser):
+    """The page's ids, each question's attributes, and each choice's note, the
+    label the verdict quotes and the label the reader sees."""
+
     def __init__(self):
         super().__init__()
-        self.ids, self.questions, self.notes = [], [], {}
+        self.ids, self.questions, self.notes, self.labels = [], [], {}, []
+        self.choice = None  # the choice whose visible label is being read
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -51,6 +55,16 @@ class Ids(HTMLParser):
             self.questions.append(attrs)
         if tag == "input" and "data-q-note" in attrs:
             self.notes[(attrs["name"], attrs["value"])] = attrs["data-q-note"]
+            self.choice = [attrs["data-q-label"], ""]
+
+    def handle_data(self, data):
+        if self.choice:
+            self.choice[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "label" and self.choice:
+            self.labels.append((self.choice[0], " ".join(self.choice[1].split())))
+            self.choice = None
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +84,9 @@ def test_question_ids_exist_are_unique_and_start_with_q(chapter_html):
         assert "<fieldset>" in block and "<legend>" in block, question
         assert 'aria-live="polite"' in block and 'class="wtwm-q-reveal"' in block, question
         assert "{{" not in block and "}}" not in block, question
+    # The verdict quotes what the reader saw ("You said z < 0").
+    assert [quoted for quoted, seen in parser.labels if quoted != seen] == []
+    assert len(parser.labels) == len(parser.notes) >= 12
 
 
 def test_each_reveal_calls_right_what_the_data_say(chapter_html):
