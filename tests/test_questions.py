@@ -344,3 +344,33 @@ def test_questions_mount_after_instant_navigation_and_link_by_id(page, base_url)
             && top < innerHeight / 3; }"""
     )
     assert_clean(page)
+
+
+@pytest.mark.browser
+def test_questions_are_valid_html_as_built_and_after_answering(
+    page, base_url, chapter_html, tmp_path
+):
+    import shutil
+    import subprocess
+
+    from tests.test_quality import VNU
+
+    open_questions(page, base_url)
+    forms = "() => [...document.querySelectorAll('form.wtwm-q')].map((f) => f.outerHTML).join('')"
+    # As built: the file's own text (a browser would repair it before outerHTML).
+    documents = ["".join(re.findall(r'<form class="wtwm-q".*?</form>', chapter_html, re.S))]
+    for question, (kind, value, _) in QUESTIONS.items():
+        answer_by_keyboard(page, question, kind, value)
+    documents.append(page.evaluate(forms))
+    for i, body in enumerate(documents):
+        path = tmp_path / f"questions-{i}.html"
+        path.write_text(
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>q</title>'
+            f"</head><body>{body}</body></html>"
+        )
+        result = subprocess.run(
+            [shutil.which("java"), "-jar", str(VNU), "--errors-only", str(path)],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    assert_clean(page)
