@@ -137,11 +137,17 @@ def test_each_reveal_calls_right_what_the_data_say(chapter_html):
     assert early_stopping < 1.1 * runs["es-on_wd-0.03_dropout-0.1"]
 
 
+def expect_ready(page):
+    # expect, not wait_for_function: a polled predicate is evaluated with eval,
+    # which the page's CSP refuses whenever the first check does not pass yet.
+    from playwright.sync_api import expect
+
+    expect(page.locator("form.wtwm-q[data-q-ready]")).to_have_count(len(QUESTIONS))
+
+
 def open_questions(page, base_url):
     page.goto(base_url + "chapter-01/")
-    page.wait_for_function(
-        f"document.querySelectorAll('form.wtwm-q[data-q-ready]').length === {len(QUESTIONS)}"
-    )
+    expect_ready(page)
 
 
 def reload(page):
@@ -313,7 +319,7 @@ def test_questions_pass_axe_before_and_after_answering(browser, server, base_url
         page = instrument(context.new_page())
         open_questions(page, base_url)
         page.add_script_tag(content=AXE.read_text())
-        scan = """async () => (await axe.run(['.wtwm-q', '.wtwm-glossary'].flatMap((s) =>
+        scan = """async () => (await axe.run(['.wtwm-q', '.wtwm-q-all', '.wtwm-glossary'].flatMap((s) =>
             [...document.querySelectorAll(s)]), {resultTypes: ['violations']})).violations
             .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)"""
         assert page.evaluate(scan) == []
@@ -329,20 +335,21 @@ def test_questions_mount_after_instant_navigation_and_link_by_id(page, base_url)
     page.goto(base_url)
     page.evaluate("window.__samePage = true")  # gone if the browser loads a new page
     page.locator("article a[href$='chapter-01/']").first.click()
-    page.wait_for_function(
-        f"document.querySelectorAll('form.wtwm-q[data-q-ready]').length === {len(QUESTIONS)}"
-    )
+    expect_ready(page)
     assert page.evaluate("window.__samePage === true"), "not an instant navigation"
     answer_by_keyboard(page, "q-relu-slope", "choice", "negative")
     assert page.locator("#q-relu-slope .wtwm-q-said").text_content().startswith("You said z < 0")
 
     page.goto(base_url + "chapter-01/#q-best-knob")  # an instructor's link
     # It lands at the top of the window, below Material's header, not under it.
-    page.wait_for_function(
-        """() => { const top = document.getElementById('q-best-knob').getBoundingClientRect().top;
-          return top >= document.querySelector('.md-header').getBoundingClientRect().bottom
-            && top < innerHeight / 3; }"""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#q-best-knob")).to_be_in_viewport(ratio=1)
+    top, header = page.evaluate(
+        """[document.getElementById('q-best-knob').getBoundingClientRect().top,
+            document.querySelector('.md-header').getBoundingClientRect().bottom]"""
     )
+    assert header <= top < 300
     assert_clean(page)
 
 
@@ -373,4 +380,21 @@ def test_questions_are_valid_html_as_built_and_after_answering(
             capture_output=True, text=True, timeout=300,
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
+    assert_clean(page)
+
+
+@pytest.mark.browser
+def test_clear_all_my_answers(page, base_url):
+    open_questions(page, base_url)
+    for question in ("q-turn-epoch", "q-one-step"):
+        kind, value, _ = QUESTIONS[question]
+        answer_by_keyboard(page, question, kind, value)
+    clear_all = page.locator(".wtwm-q-clear-all")
+    clear_all.focus()
+    page.keyboard.press("Enter")
+    assert page.locator(".wtwm-q-all-said").text_content() == "All your answers are cleared."
+    assert page.locator(".wtwm-q-said:not(:empty)").count() == 0
+    assert page.locator("form.wtwm-q input:checked").count() == 0
+    assert page.locator("#q-turn-epoch input").input_value() == ""
+    assert json.loads(page.evaluate("localStorage.getItem('wtwm-answers')")) == {}
     assert_clean(page)

@@ -127,8 +127,23 @@ function mount(form) {
   form.dataset.qReady = "true";
 }
 
+// "Clear all my answers" (partials/q-answers.md): for a shared computer, or a fresh start.
+function mountClearAll(box) {
+  box.hidden = false;
+  box.querySelector(".wtwm-q-clear-all").addEventListener("click", () => {
+    writeAnswers({});
+    for (const form of document.querySelectorAll("form.wtwm-q")) {
+      showValue(form, null);
+      render(form, null, false);
+    }
+    box.querySelector(".wtwm-q-all-said").textContent = "All your answers are cleared.";
+  });
+  box.dataset.qReady = "true";
+}
+
 function mountAll() {
   for (const form of document.querySelectorAll("form.wtwm-q:not([data-q-ready])")) mount(form);
+  for (const box of document.querySelectorAll(".wtwm-q-all:not([data-q-ready])")) mountClearAll(box);
 }
 
 // Paper shows every answer: browsers without ::details-content (questions.css)
