@@ -398,3 +398,19 @@ def test_clear_all_my_answers(page, base_url):
     assert page.locator("#q-turn-epoch input").input_value() == ""
     assert json.loads(page.evaluate("localStorage.getItem('wtwm-answers')")) == {}
     assert_clean(page)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [320, 360])  # 320: a 1280 px screen at 400 % zoom
+def test_questions_and_glossary_fit_a_phone(new_page, base_url, width):
+    from tests.conftest import TABLES_WIDER_THAN_THEIR_BOX
+
+    page = new_page(width=width)
+    open_questions(page, base_url)
+    for question, (kind, value, _) in QUESTIONS.items():
+        answer_by_keyboard(page, question, kind, value)
+    assert page.evaluate(TABLES_WIDER_THAN_THEIR_BOX, ".wtwm-glossary table") == []
+    wider = """[...document.querySelectorAll('.wtwm-q, .wtwm-q-all')]
+        .filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.id || el.className)"""
+    assert page.evaluate(wider) == []
+    assert_clean(page)
