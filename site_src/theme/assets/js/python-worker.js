@@ -20,7 +20,10 @@ const rawFetch = self.fetch.bind(self); // before watchRuntimeFetches wraps it
 // The exception line of a Python traceback ("ModuleNotFoundError: No module
 // named 'numpy'"): the lines above it mean nothing to a reader.
 function briefly(error) {
-  const lines = String(error?.message ?? error).trim().split("\n").map((line) => line.trim());
+  const lines = String(error?.message ?? error)
+    .trim()
+    .split("\n")
+    .map((line) => line.trim());
   return lines.findLast((line) => /^[A-Z]\w*(Error|Exception): /.test(line)) ?? lines[lines.length - 1];
 }
 
@@ -90,12 +93,13 @@ function wasmFailure() {
   return new Promise((_, reject) => {
     for (const name of ["instantiate", "instantiateStreaming"]) {
       const original = WebAssembly[name].bind(WebAssembly);
-      WebAssembly[name] = (...args) => original(...args).catch((error) => {
-        const damaged = error instanceof WebAssembly.CompileError || error instanceof WebAssembly.LinkError;
-        const why = error.message.replace(/^WebAssembly\.\w+\(\): /, "");
-        reject(damaged ? new Error(`the Python runtime is damaged (${why})`) : error);
-        throw error;
-      });
+      WebAssembly[name] = (...args) =>
+        original(...args).catch((error) => {
+          const damaged = error instanceof WebAssembly.CompileError || error instanceof WebAssembly.LinkError;
+          const why = error.message.replace(/^WebAssembly\.\w+\(\): /, "");
+          reject(damaged ? new Error(`the Python runtime is damaged (${why})`) : error);
+          throw error;
+        });
     }
   });
 }

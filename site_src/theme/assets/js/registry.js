@@ -61,7 +61,8 @@ function watchScrollers() {
     wrap.setAttribute("tabindex", "0");
     scrollers.observe(wrap);
   }
-  for (const el of document.querySelectorAll(".md-typeset pre > code[tabindex], .katex-display[tabindex]")) scrollers.observe(el);
+  for (const el of document.querySelectorAll(".md-typeset pre > code[tabindex], .katex-display[tabindex]"))
+    scrollers.observe(el);
 }
 
 // Runs a helper that is not essential to the figures; logs its error instead of

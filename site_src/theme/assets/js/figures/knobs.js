@@ -14,8 +14,14 @@ const PREFIX = "knobs";
 const same = (a, b) => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b));
 
 export function findRun(data, knobs) {
-  return data.runs.find((run) => run.early_stopping === knobs.early_stopping
-    && same(run.weight_decay, knobs.weight_decay) && same(run.dropout, knobs.dropout)) ?? null;
+  return (
+    data.runs.find(
+      (run) =>
+        run.early_stopping === knobs.early_stopping &&
+        same(run.weight_decay, knobs.weight_decay) &&
+        same(run.dropout, knobs.dropout),
+    ) ?? null
+  );
 }
 
 // A float as Python writes it (repr), so the code panel is valid, copyable Python.
@@ -44,7 +50,7 @@ export function codeFor(knobs, config) {
     ")",
     `lr_final = ${pyFloat(config.lr_final)}  # the learning rate shrinks to this by the last epoch`,
     `scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=(lr_final / ${pyFloat(config.lr)}) ** (1 / ${config.epochs}))`,
-    ...(es ? ["best_val_loss, best_epoch, best_state = float(\"inf\"), 0, None", `patience = ${config.patience}`] : []),
+    ...(es ? ['best_val_loss, best_epoch, best_state = float("inf"), 0, None', `patience = ${config.patience}`] : []),
     "",
     `for epoch in range(1, ${config.epochs} + 1):  # x, y: training data (float64 columns)`,
     "    model.train()  # dropout on",
@@ -95,17 +101,59 @@ function scales(data) {
 function fitSpec(data, run, base, p, scale) {
   return {
     data: [
-      { type: "scatter", mode: "lines", name: "true function", x: data.grid.x, y: data.grid.y_true, line: { color: p.truth, width: 1.5, dash: "dash" }, hoverinfo: "skip" },
-      { type: "scatter", mode: "markers", name: "train", x: data.train.x, y: data.train.y, marker: { symbol: "circle", size: 7, color: p.train }, hoverinfo: "skip" },
-      { type: "scatter", mode: "markers", name: "validation", visible: Boolean(data.val), x: data.val?.x ?? [], y: data.val?.y ?? [],
-        marker: { symbol: "square-open", size: 6, color: p.val, line: { width: 1.5, color: p.val } }, hoverinfo: "skip" },
-      { type: "scatter", mode: "lines", name: "baseline", x: data.grid.x, y: base.y_hat, line: { color: p.muted, width: 2, dash: "dot" }, hoverinfo: "skip" },
-      { type: "scatter", mode: "lines", name: "this run", visible: Boolean(run), x: data.grid.x, y: run?.y_hat ?? [], line: { color: p.prediction, width: 3 }, hoverinfo: "skip" },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: "true function",
+        x: data.grid.x,
+        y: data.grid.y_true,
+        line: { color: p.truth, width: 1.5, dash: "dash" },
+        hoverinfo: "skip",
+      },
+      {
+        type: "scatter",
+        mode: "markers",
+        name: "train",
+        x: data.train.x,
+        y: data.train.y,
+        marker: { symbol: "circle", size: 7, color: p.train },
+        hoverinfo: "skip",
+      },
+      {
+        type: "scatter",
+        mode: "markers",
+        name: "validation",
+        visible: Boolean(data.val),
+        x: data.val?.x ?? [],
+        y: data.val?.y ?? [],
+        marker: { symbol: "square-open", size: 6, color: p.val, line: { width: 1.5, color: p.val } },
+        hoverinfo: "skip",
+      },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: "baseline",
+        x: data.grid.x,
+        y: base.y_hat,
+        line: { color: p.muted, width: 2, dash: "dot" },
+        hoverinfo: "skip",
+      },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: "this run",
+        visible: Boolean(run),
+        x: data.grid.x,
+        y: run?.y_hat ?? [],
+        line: { color: p.prediction, width: 3 },
+        hoverinfo: "skip",
+      },
     ],
     layout: {
       xaxis: axis.linear("x", scale.fitX),
       yaxis: axis.linear("y", scale.fitY),
-      legend: legendColumns(2), margin: { t: 64 },
+      legend: legendColumns(2),
+      margin: { t: 64 },
     },
   };
 }
@@ -115,14 +163,44 @@ function stopShapes(run, p) {
   const epoch = run?.summary.stopped_epoch;
   if (epoch == null) return { shapes: [], annotations: [] };
   return {
-    shapes: [{ type: "line", xref: "x", yref: "paper", x0: epoch, x1: epoch, y0: 0, y1: 1, line: { color: p.accent, width: 1.5, dash: "dot" } }],
-    annotations: [{ xref: "x", yref: "paper", x: epoch, y: 1, yanchor: "bottom", text: `stopped, epoch ${epoch}`, showarrow: false, font: { color: p.accent } }],
+    shapes: [
+      {
+        type: "line",
+        xref: "x",
+        yref: "paper",
+        x0: epoch,
+        x1: epoch,
+        y0: 0,
+        y1: 1,
+        line: { color: p.accent, width: 1.5, dash: "dot" },
+      },
+    ],
+    annotations: [
+      {
+        xref: "x",
+        yref: "paper",
+        x: epoch,
+        y: 1,
+        yanchor: "bottom",
+        text: `stopped, epoch ${epoch}`,
+        showarrow: false,
+        font: { color: p.accent },
+      },
+    ],
   };
 }
 
 function curvesSpec(data, run, base, p, scale) {
-  const line = (r, key, color, dash, width, name) => ({ type: "scatter", mode: "lines", name, visible: Boolean(r), x: r?.epoch ?? [], y: r?.[key] ?? [],
-    line: { color, dash, width }, hovertemplate: `${name}: %{y:.3g}, epoch %{x}<extra></extra>` });
+  const line = (r, key, color, dash, width, name) => ({
+    type: "scatter",
+    mode: "lines",
+    name,
+    visible: Boolean(r),
+    x: r?.epoch ?? [],
+    y: r?.[key] ?? [],
+    line: { color, dash, width },
+    hovertemplate: `${name}: %{y:.3g}, epoch %{x}<extra></extra>`,
+  });
   const [lo, hi] = scale.loss;
   return {
     data: [
@@ -134,7 +212,9 @@ function curvesSpec(data, run, base, p, scale) {
     layout: {
       xaxis: axis.epoch(scale.lastEpoch),
       yaxis: axis.log("MSE loss (log)", [lo / 1.6, hi * 1.6]),
-      legend: topLegend, margin: { t: 64 }, hovermode: "x",
+      legend: topLegend,
+      margin: { t: 64 },
+      hovermode: "x",
       ...stopShapes(run, p),
     },
   };
@@ -146,13 +226,29 @@ export function normsSpec(data, run, base, p, scale) {
   const names = theirs.map((_, i, all) => (i === all.length - 1 ? "out" : `W${i + 1}`));
   return {
     data: [
-      { type: "bar", name: `baseline at epoch ${epoch}`, x: names, y: theirs, marker: { color: "rgba(0,0,0,0)", line: { color: p.muted, width: 2 } } },
-      { type: "bar", name: "this run", visible: Boolean(run), x: names, y: run ? normsAt(run, epoch) : [], marker: { color: p.prediction } },
+      {
+        type: "bar",
+        name: `baseline at epoch ${epoch}`,
+        x: names,
+        y: theirs,
+        marker: { color: "rgba(0,0,0,0)", line: { color: p.muted, width: 2 } },
+      },
+      {
+        type: "bar",
+        name: "this run",
+        visible: Boolean(run),
+        x: names,
+        y: run ? normsAt(run, epoch) : [],
+        marker: { color: p.prediction },
+      },
     ],
     layout: {
-      barmode: "group", xaxis: { title: { text: "layer (input to output)" }, fixedrange: true },
+      barmode: "group",
+      xaxis: { title: { text: "layer (input to output)" }, fixedrange: true },
       yaxis: axis.linear("‖W‖ (Frobenius)", [0, scale.normTop * 1.05]),
-      legend: topLegend, margin: { t: 40 }, hovermode: "x",
+      legend: topLegend,
+      margin: { t: 40 },
+      hovermode: "x",
     },
   };
 }
@@ -175,20 +271,40 @@ function table() {
     body.append(h("tr", {}, h("th", { scope: "row", text: label }), mine, theirs));
     return [mine, theirs];
   });
-  const node = h("table", { class: "wtwm-knobs-table" },
-    h("caption", { class: "wtwm-visually-hidden", text: "The model this run keeps against the baseline's (no regularisation)" }),
-    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, h("span", { class: "wtwm-visually-hidden", text: "measure" })),
-      h("th", { scope: "col", text: "this run" }), h("th", { scope: "col", text: "baseline" }))),
-    body);
-  const fill = (run, base) => ROWS.forEach(([, value], i) => {
-    setText(cells[i][0], run ? value(run.summary) : "—");
-    setText(cells[i][1], value(base.summary));
-  });
+  const node = h(
+    "table",
+    { class: "wtwm-knobs-table" },
+    h("caption", {
+      class: "wtwm-visually-hidden",
+      text: "The model this run keeps against the baseline's (no regularisation)",
+    }),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", { scope: "col" }, h("span", { class: "wtwm-visually-hidden", text: "measure" })),
+        h("th", { scope: "col", text: "this run" }),
+        h("th", { scope: "col", text: "baseline" }),
+      ),
+    ),
+    body,
+  );
+  const fill = (run, base) =>
+    ROWS.forEach(([, value], i) => {
+      setText(cells[i][0], run ? value(run.summary) : "—");
+      setText(cells[i][1], value(base.summary));
+    });
   return { node, fill };
 }
 
 function select(id, label, values, value, text) {
-  const input = h("select", { id }, ...values.map((v) => h("option", { value: String(v), selected: same(v, value), text: text(v) })));
+  const input = h(
+    "select",
+    { id },
+    ...values.map((v) => h("option", { value: String(v), selected: same(v, value), text: text(v) })),
+  );
   return { root: h("div", { class: "wtwm-field" }, h("label", { for: id, text: label }), input), input };
 }
 
@@ -196,7 +312,8 @@ export function describe(knobs, run, base) {
   const setting = `early stopping ${knobs.early_stopping ? "on" : "off"}, weight decay ${fmt(knobs.weight_decay)}, dropout ${fmt(knobs.dropout)}`;
   if (!run) return `No run was precomputed for ${setting}; only the unregularised baseline is shown.`;
   const b = base.summary;
-  if (run === base) return `The baseline: no regularisation. It keeps epoch ${b.kept_epoch}, with test loss ${fmt(b.test_loss)}.`;
+  if (run === base)
+    return `The baseline: no regularisation. It keeps epoch ${b.kept_epoch}, with test loss ${fmt(b.test_loss)}.`;
   const s = run.summary;
   return `This run: ${setting}. It keeps epoch ${s.kept_epoch}, with test loss ${fmt(s.test_loss)}, against ${fmt(b.test_loss)} for the baseline at epoch ${b.kept_epoch}.`;
 }
@@ -206,7 +323,8 @@ const KEYS = { early_stopping: "es", weight_decay: "wd", dropout: "p" };
 
 export function initialKnobs(url, knobValues, fallback) {
   const raw = (key) => url[key] ?? url[KEYS[key]];
-  const pick = (values, value, otherwise) => values.find((v) => value !== undefined && same(v, Number(value))) ?? otherwise;
+  const pick = (values, value, otherwise) =>
+    values.find((v) => value !== undefined && same(v, Number(value))) ?? otherwise;
   const es = raw("early_stopping");
   return {
     early_stopping: es === undefined ? fallback.early_stopping : ["1", "true", "on"].includes(es),
@@ -226,32 +344,64 @@ export const mount = figure(async (el, d) => {
   const live = stage(el);
   const say = captionLine(el, { live: true });
   const stopping = h("input", { type: "checkbox", id: `${PREFIX}-es`, checked: knobs.early_stopping });
-  const decay = select(`${PREFIX}-wd`, "Weight decay", data.knobs.weight_decay, knobs.weight_decay, (v) => (v === 0 ? "0 (off)" : fmt(v)));
-  const dropout = select(`${PREFIX}-p`, "Dropout p", data.knobs.dropout, knobs.dropout, (v) => (v === 0 ? "0 (off)" : fmt(v)));
+  const decay = select(`${PREFIX}-wd`, "Weight decay", data.knobs.weight_decay, knobs.weight_decay, (v) =>
+    v === 0 ? "0 (off)" : fmt(v),
+  );
+  const dropout = select(`${PREFIX}-p`, "Dropout p", data.knobs.dropout, knobs.dropout, (v) =>
+    v === 0 ? "0 (off)" : fmt(v),
+  );
   const buttons = stateButtons({ el, prefix: PREFIX, section: "three-knobs", d, getState, reset: () => set(defaults) });
   const missing = h("p", { class: "wtwm-status wtwm-knobs-missing", role: "status" });
-  const plots = ["fit", "curves", "norms"].map((name) => h("div", { class: `wtwm-plot wtwm-knobs-${name}`, role: "img",
-    "aria-label": { fit: "Prediction of this setting and of the unregularised network against the true function", curves: "Train and validation loss per epoch, this setting against no regularisation, log scale", norms: "Norm of each layer's weight matrix in the model this run keeps, against the unregularised network at the same epoch" }[name] }));
+  const plots = ["fit", "curves", "norms"].map((name) =>
+    h("div", {
+      class: `wtwm-plot wtwm-knobs-${name}`,
+      role: "img",
+      "aria-label": {
+        fit: "Prediction of this setting and of the unregularised network against the true function",
+        curves: "Train and validation loss per epoch, this setting against no regularisation, log scale",
+        norms:
+          "Norm of each layer's weight matrix in the model this run keeps, against the unregularised network at the same epoch",
+      }[name],
+    }),
+  );
   const summary = table();
   const code = h("code", { class: "language-python", tabindex: "0" }); // it scrolls sideways (Material's pre > code)
   const copy = button("Copy code", { "aria-label": "Copy code: the training loop for this setting" });
   const copied = h("span", { class: "wtwm-status", role: "status" });
   live.append(
-    h("div", { class: "wtwm-controls" },
-      h("div", { class: "wtwm-knob-fields" },
-        h("div", { class: "wtwm-field wtwm-field-check" }, stopping, h("label", { for: stopping.id, text: " Early stopping" })),
-        decay.root, dropout.root),
-      buttons.root),
+    h(
+      "div",
+      { class: "wtwm-controls" },
+      h(
+        "div",
+        { class: "wtwm-knob-fields" },
+        h(
+          "div",
+          { class: "wtwm-field wtwm-field-check" },
+          stopping,
+          h("label", { for: stopping.id, text: " Early stopping" }),
+        ),
+        decay.root,
+        dropout.root,
+      ),
+      buttons.root,
+    ),
     missing,
     h("div", { class: "wtwm-pair" }, plots[0], plots[1]),
     h("div", { class: "wtwm-pair" }, plots[2], h("div", { class: "wtwm-knobs-side" }, summary.node)),
-    h("div", { class: "wtwm-knobs-code" }, h("div", { class: "wtwm-knobs-code-bar" }, h("span", { text: "PyTorch loop for this run" }), copy, copied), h("pre", {}, code)),
+    h(
+      "div",
+      { class: "wtwm-knobs-code" },
+      h("div", { class: "wtwm-knobs-code-bar" }, h("span", { text: "PyTorch loop for this run" }), copy, copied),
+      h("pre", {}, code),
+    ),
   );
 
   const specs = [fitSpec, curvesSpec, normsSpec];
   const scale = scales(data);
   const drawn = [];
-  for (const [i, box] of plots.entries()) drawn.push(await themedPlot(box, (p) => specs[i](data, run, base, p, scale), d));
+  for (const [i, box] of plots.entries())
+    drawn.push(await themedPlot(box, (p) => specs[i](data, run, base, p, scale), d));
 
   function getState() {
     const out = {};
@@ -277,7 +427,9 @@ export const mount = figure(async (el, d) => {
     run = findRun(data, knobs);
     // Written only when they differ (Reset): assigning a select's value costs a
     // style and accessibility update even when it is the same.
-    const showValue = (input, value) => { if (input.value !== value) input.value = value; };
+    const showValue = (input, value) => {
+      if (input.value !== value) input.value = value;
+    };
     if (stopping.checked !== knobs.early_stopping) stopping.checked = knobs.early_stopping;
     showValue(decay.input, String(data.knobs.weight_decay.find((v) => same(v, knobs.weight_decay))));
     showValue(dropout.input, String(data.knobs.dropout.find((v) => same(v, knobs.dropout))));

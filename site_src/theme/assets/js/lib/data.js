@@ -27,7 +27,11 @@ function schema(id) {
 
 async function load(name) {
   const path = `data/${name}.json`;
-  const [file, own, envelope] = await Promise.all([fetchJSON(path), schema(`${name}.schema.json`), schema("envelope.schema.json")]);
+  const [file, own, envelope] = await Promise.all([
+    fetchJSON(path),
+    schema(`${name}.schema.json`),
+    schema("envelope.schema.json"),
+  ]);
   const expected = EXPECTED_VERSIONS[name];
   if (file?.schema !== name || file.version !== expected) {
     throw new Error(`${path} has schema ${file?.schema} v${file?.version}; this page reads v${expected}`);

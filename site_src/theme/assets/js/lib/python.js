@@ -43,7 +43,13 @@ export function onPythonStatus(listener) {
 function bootMessage() {
   const config = siteConfig().pyodide ?? { source: "local", sri: {} };
   const indexURL = config.source === "cdn" ? config.cdn_url : siteUrl("assets/vendor/pyodide/");
-  return { type: "boot", indexURL, source: config.source, sri: config.sri ?? {}, widgetsURL: siteUrl("assets/widgets/") };
+  return {
+    type: "boot",
+    indexURL,
+    source: config.source,
+    sri: config.sri ?? {},
+    widgetsURL: siteUrl("assets/widgets/"),
+  };
 }
 
 // Ends the worker and everything waiting on it. After a crash the next call
@@ -168,9 +174,12 @@ export function startPythonWhenNear(el, margin = "600px") {
     cleanup();
     startPython();
   };
-  const observer = new IntersectionObserver((entries) => {
-    if (entries.some((entry) => entry.isIntersecting)) start();
-  }, { rootMargin: margin });
+  const observer = new IntersectionObserver(
+    (entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) start();
+    },
+    { rootMargin: margin },
+  );
   observer.observe(el);
   el.addEventListener("pointerdown", start, { once: true });
   el.addEventListener("focusin", start, { once: true });

@@ -14,7 +14,19 @@ import { PythonError, startPythonWhenNear } from "./python.js";
 // keys a result must match; controls: {key: control} for the keys that have one;
 // compute: as in liveUpdate; render(result, current):
 // draws a result; onStop(): called before Reset, on Python errors and on fallback.
-export function liveWidget({ el, d, prefix, section, initial, state, keys, controls, compute, render, onStop = () => {} }) {
+export function liveWidget({
+  el,
+  d,
+  prefix,
+  section,
+  initial,
+  state,
+  keys,
+  controls,
+  compute,
+  render,
+  onStop = () => {},
+}) {
   const { defaults } = initial;
   let shown = initial.result; // what the plot and readout show now
   let live = false; // true once Python has computed something on this page
@@ -24,13 +36,20 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
   const status = pythonStatus(d);
   const note = steadyText("p", { class: "wtwm-widget-note", "aria-live": "polite" }, [computedBy("NumPy 10.10.10")]);
   const buttons = stateButtons({
-    el, prefix, section, d,
+    el,
+    prefix,
+    section,
+    d,
     getState: () => Object.fromEntries(Object.entries(state).filter(([k, v]) => v !== defaults[k])),
-    reset: () => { onStop(); change(defaults, { syncControls: true }); },
+    reset: () => {
+      onStop();
+      change(defaults, { syncControls: true });
+    },
   });
   const matches = (values) => keys.every((key) => state[key] === values[key]);
   const update = liveUpdate({
-    d, compute,
+    d,
+    compute,
     draw: (result, request) => {
       shown = result;
       live = true;
@@ -45,7 +64,8 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
       // The runtime failed, not the input (a download, a dead worker): what is
       // drawn is stale, so dim it; the next change tries again.
       el.classList.add("wtwm-widget--pending");
-      if (!failed) setText(note.text, `Python could not compute this (${cut(error.message, 120)}). Change a value to try again.`);
+      if (!failed)
+        setText(note.text, `Python could not compute this (${cut(error.message, 120)}). Change a value to try again.`);
     },
   });
 
@@ -79,7 +99,8 @@ export function liveWidget({ el, d, prefix, section, initial, state, keys, contr
     live = false;
     show();
   }
-  function recover() { // Retry started Python after all
+  function recover() {
+    // Retry started Python after all
     failed = false;
     for (const control of Object.values(controls)) control.setDisabled(false);
   }
