@@ -294,8 +294,12 @@ def linear_with(change) -> str:
             lambda: linear_with(lambda d: d["lr_sweep"][0].update(w=d["lr_sweep"][0]["w"][:-3])),
             "data/linear.json: field 'data.lr_sweep[0].w': 98 entries, but data.lr_sweep[0].epoch has 101",
         ),
+        (  # the version the page reads comes from the schema published with it
+            lambda: json.dumps({**json.loads(linear_with(lambda d: None)), "version": 7}),
+            "data/linear.json has schema linear v7; this page reads v1",
+        ),
     ],
-    ids=["truncated", "wrong-type", "short-column"],
+    ids=["truncated", "wrong-type", "short-column", "other-version"],
 )
 def test_a_damaged_data_file_names_file_and_field(context, base_url, body, says):
     text = body()
