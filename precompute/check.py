@@ -1,12 +1,11 @@
 """``--check``: compare freshly generated outputs with the committed ones.
 
-Another CPU or thread count rounds float64 sums in another order. The runs are
-stable, so that changes no exported number by more than rounding does, and the
-check allows exactly that: numbers may differ by two units in the last digit the
-file keeps (``config.sig_digits``) or by 10^-(digits + 2) near zero; integers,
-strings and booleans must be equal. ``provenance.wall_time_s`` is ignored, and
-so are checkpoints' sha256 (the page shows the hash of the committed file, which
-is what the site serves): checkpoints are compared tensor by tensor instead.
+Runs give the same bits on any CPU with AVX2 (see cli.py), so the tolerance here
+only absorbs rounding at export: numbers may differ by two units in the last digit
+the file keeps (``config.sig_digits``) or by 10^-(digits + 2) near zero; integers,
+strings and booleans must be equal. ``provenance.wall_time_s`` is ignored, and so
+are checkpoints' sha256 (the page shows the hash of the committed file, which is
+what the site serves): checkpoints are compared tensor by tensor instead.
 Everything else (the snippet) byte by byte. Differences name file and field.
 """
 
