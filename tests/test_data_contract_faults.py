@@ -87,7 +87,7 @@ def test_wrong_checkpoint_hash_is_named(tmp_path):
 
     output = build(tmp_path, lambda docs: edit(docs, "weights", zero))
     assert "docs/data/weights.json: field 'data.files[1].sha256': says 000" in output
-    assert "overfit-best-epoch-0078.pt has sha256" in output
+    assert f"{Path(checkpoint(1)).name} has sha256" in output
 
 
 def test_wrong_checkpoint_size_is_named(tmp_path):
@@ -98,14 +98,20 @@ def test_wrong_checkpoint_size_is_named(tmp_path):
     assert "docs/data/weights.json: field 'data.files[0].bytes': says 1 bytes;" in output
 
 
+def checkpoint(i: int) -> str:
+    """The i-th listed download, as weights.json names it (relative to docs/)."""
+    return json.loads((ROOT / "docs" / "data" / "weights.json").read_text())["data"]["files"][i][
+        "file"
+    ]
+
+
 def test_missing_download_is_named(tmp_path):
     def remove(docs):
-        (docs / "downloads" / "weights" / "overfit-final-epoch-1200.pt").unlink()
+        (docs / checkpoint(2)).unlink()
 
     output = build(tmp_path, remove)
     assert (
-        "docs/data/weights.json: field 'data.files[2].file': "
-        "downloads/weights/overfit-final-epoch-1200.pt does not exist in docs/"
+        f"docs/data/weights.json: field 'data.files[2].file': {checkpoint(2)} does not exist in docs/"
     ) in output
 
 
