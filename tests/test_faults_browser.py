@@ -140,6 +140,7 @@ def test_broken_wasm_is_named_and_retry_recovers(new_page, base_url, fault, says
         page = new_page(scheme=scheme, width=width, height=800)
         page.context.route(WASM, broken)
         page.goto(f"{base_url}chapter-01/#layer-widget")
+        page.locator(LAYER).scroll_into_view_if_needed()  # landing is tested elsewhere
         line = page.locator(f"{LAYER} .wtwm-python-status[data-state=failed]")
         expect(line).to_contain_text("Python could not start", timeout=STALL_MS)
         expect(line).to_contain_text(says)

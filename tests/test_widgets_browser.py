@@ -114,7 +114,7 @@ def test_layer_widget_runs_numpy_in_light_and_dark(new_page, base_url, scheme):
         for figure in (LAYER, LANDSCAPE):
             page.wait_for_function(
                 "([sel, bg]) => document.querySelector(sel + ' .js-plotly-plot')"
-                ".layout.paper_bgcolor === bg",
+                "?.layout?.paper_bgcolor === bg",
                 arg=[figure, DARK_BACKGROUND],
             )
     assert_clean(page)
@@ -360,7 +360,7 @@ def test_without_pyodide_the_widgets_say_so_and_the_page_works(browser, server, 
         toggle_scheme(page, "dark")
         page.wait_for_function(
             "([sel, bg]) => document.querySelector(sel + ' .js-plotly-plot')"
-            ".layout.paper_bgcolor === bg",
+            "?.layout?.paper_bgcolor === bg",
             arg=[LAYER, DARK_BACKGROUND],
         )
         expected = [url for url in failed if "/assets/vendor/pyodide/" in url]
