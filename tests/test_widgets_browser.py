@@ -110,6 +110,8 @@ def test_layer_widget_runs_numpy_in_light_and_dark(new_page, base_url, scheme):
     assert (scheme_of_plot(page, LAYER) == DARK_BACKGROUND) == (scheme == "dark")
     screenshot(page, f"widget-layer-{scheme}")
     if scheme == "light":  # the plots follow the palette toggle live, without a reload
+        page.locator(LANDSCAPE).scroll_into_view_if_needed()  # both drawn before the toggle
+        page.locator(f"{LANDSCAPE} .js-plotly-plot").first.wait_for()
         toggle_scheme(page, "dark")
         for figure in (LAYER, LANDSCAPE):
             page.wait_for_function(
