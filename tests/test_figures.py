@@ -273,6 +273,11 @@ def test_without_javascript_the_numbers_are_still_there(new_page, base_url):
         run = next(r for r in regularisers["runs"] if r["id"] == rid)
         assert format(run["summary"]["test_loss"], ".3g") in knobs, rid
     assert "[" not in knobs  # no Python lists
+    stage, fallback = (  # and no room kept for plots that will never be drawn
+        page.locator(f"#fig-knobs {part}").bounding_box()["height"]
+        for part in (".wtwm-stage", ".wtwm-fallback")
+    )
+    assert stage <= fallback + 40
 
 
 @pytest.mark.browser
