@@ -67,7 +67,12 @@ def sri_of(path: Path) -> str:
 
 
 def ensure_node_modules(offline: bool) -> None:
-    if (NODE_MODULES / "pyodide" / "package.json").exists():
+    # Every package.json entry must be installed (an older checkout lacks Biome,
+    # which `make lint` runs), and Pyodide at the pinned version.
+    manifest = json.loads((ROOT / "package.json").read_text())
+    names = {**manifest.get("dependencies", {}), **manifest.get("devDependencies", {})}
+    installed = all((NODE_MODULES / name / "package.json").exists() for name in names)
+    if installed and (NODE_MODULES / "pyodide" / "package.json").exists():
         version = json.loads((NODE_MODULES / "pyodide" / "package.json").read_text())["version"]
         if version == PYODIDE_VERSION:
             return
