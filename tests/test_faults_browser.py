@@ -273,6 +273,24 @@ def test_a_long_bad_input_is_echoed_cut(context, base_url):
     expect(message).to_have_text(f"“{'x' * 40}…” is not a number: type digits, like 0.5 or -2.")
 
 
+def test_a_damaged_dataset_in_the_worker_names_the_file(context, base_url):
+    """The landscape's Python reads data/linear.json itself, once: a damaged copy
+    is a fault naming the file, not a refusal of the reader's input."""
+    doc = json.loads((ROOT / "docs" / "data" / "linear.json").read_text())
+    doc["data"]["y"] = doc["data"]["y"][:-1]
+    context.route(
+        "**/data/linear.json",
+        lambda route: route.fulfill(body=json.dumps(doc), content_type="application/json"),
+    )
+    page = chapter(context, base_url, "#loss-landscape")
+    note = page.locator(f"{LANDSCAPE} .wtwm-widget-note")
+    expect(note).to_contain_text(
+        "Python could not compute this (data/linear.json could not be read (ValueError: x and y",
+        timeout=BOOT_MS,
+    )
+    assert "refused" not in note.inner_text()
+
+
 # ------------------------------------------------- 5. damaged data files
 def linear_with(change) -> str:
     doc = json.loads((ROOT / "docs" / "data" / "linear.json").read_text())

@@ -219,3 +219,25 @@ def test_initial_state_on_the_chapter_data():
     result = state["result"]["result"]
     assert result["steps_taken"] == 0 and result["regime"]["name"] in {"monotone", "crawling"}
     assert result["critical_lr"] == pytest.approx(1 / np.mean(np.square(data["x"])))
+
+
+def test_the_worker_keeps_the_dataset_and_calls_send_only_the_inputs():
+    """The page sends b, w0, lr and steps; x and y come from the data file the
+    module names, loaded once into the bridge: the same answer as sending them."""
+    file = (ROOT / "docs" / "data" / f"{landscape.DATA}.json").read_text()
+    data = json.loads(file)["data"]
+    inputs = {"b": 0.5, "w0": -1.0, "lr": 0.3, "steps": 7}
+    columns = {"x": data["x"], "y": data["y"]}
+    sent = json.loads(bridge.call("loss_landscape", "descend", json.dumps({**inputs, **columns})))
+    assert bridge.dataset_of("loss_landscape") == "linear"
+    bridge.load("loss_landscape", file)
+    kept = json.loads(bridge.call("loss_landscape", "descend", json.dumps(inputs)))
+    assert kept["ok"] and kept == sent
+    assert bridge.dataset_of("layer_forward") is None
+
+
+def test_a_damaged_dataset_is_refused_when_loaded_not_at_every_call():
+    doc = json.loads((ROOT / "docs" / "data" / "linear.json").read_text())
+    doc["data"]["y"] = doc["data"]["y"][:-1]
+    with pytest.raises(ValueError, match="same length"):
+        bridge.load("loss_landscape", json.dumps(doc))

@@ -46,6 +46,12 @@ def check_data(x, y) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
+def columns(data: dict) -> dict:
+    """The columns of the DATA file that every function here takes, checked once."""
+    x, y = check_data(data.get("x"), data.get("y"))
+    return {"x": x, "y": y}
+
+
 def loss(x, y, w, b):
     """Mean squared error of ŷ = w·x + b; w and b may be arrays (broadcast)."""
     error = np.multiply.outer(w, x) + np.expand_dims(b, -1) - y

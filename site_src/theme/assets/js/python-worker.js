@@ -1,6 +1,6 @@
 // Runs Pyodide off the main thread, so the page never freezes while Python boots.
 // Protocol (postMessage):
-//   main -> worker {type: "boot", indexURL, widgetsURL, source, sri}
+//   main -> worker {type: "boot", indexURL, widgetsURL, dataURL, source, sri}
 //   main -> worker {type: "call", id, module, func, args}
 //   worker -> main {type: "progress", files: {name: [loaded, total]}} | {type: "progress", step}
 //                  {type: "ready", seconds, numpy} | {type: "failed", error}
@@ -8,13 +8,17 @@
 // `error` is widget Python refusing the reader's input; `fault` is the runtime
 // failing (a download, a missing module), which the page words differently.
 // Widget modules are fetched from the site (assets/widgets/NAME.py: the same files
-// the CPython tests import) on first use and imported from Pyodide's file system.
+// the CPython tests import) on first use and imported from Pyodide's file system;
+// the data file a module names (DATA = "linear") is fetched once, kept in Python,
+// and never sent with a call.
 /* global loadPyodide, importScripts */
 
 let pyodide = null;
 let booting = null;
 let widgetsURL = "";
+let dataURL = "";
 const imported = new Set();
+const datasets = new Set();
 const rawFetch = self.fetch.bind(self); // before watchRuntimeFetches wraps it
 
 // The exception line of a Python traceback ("ModuleNotFoundError: No module
@@ -167,16 +171,30 @@ async function run(type, id, work) {
   }
 }
 
+async function loadDataset(module) {
+  const bridge = pyodide.pyimport("bridge");
+  const name = bridge.dataset_of(module);
+  if (!name || datasets.has(name)) return;
+  const file = await (await fetchChecked(`${dataURL}${name}.json`)).text();
+  try {
+    bridge.load(module, file);
+  } catch (error) {
+    throw new Error(`data/${name}.json could not be read (${briefly(error)})`);
+  }
+  datasets.add(name);
+}
+
 function call({ id, module, func, args }) {
   return run("result", id, async () => {
     await importWidget(module);
+    await loadDataset(module);
     return JSON.parse(pyodide.pyimport("bridge").call(module, func, JSON.stringify(args ?? {})));
   });
 }
 
 self.onmessage = async ({ data }) => {
   if (data.type === "boot") {
-    widgetsURL = data.widgetsURL;
+    ({ widgetsURL, dataURL } = data);
     booting ??= boot(data);
     try {
       self.postMessage({ type: "ready", ...(await booting) });

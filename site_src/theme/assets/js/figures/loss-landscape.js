@@ -3,7 +3,6 @@
 // site_src/widgets/loss_landscape.py in Pyodide (descent, divergence, the critical
 // rate, the regime); this file wires the controls and draws two views of it.
 import { numberControl, numberOr, sameOr } from "../lib/controls.js";
-import { loadData } from "../lib/data.js";
 import { button, h, setAttr, setText, stage, toggle } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
 import { fmt, steadyRange } from "../lib/numbers.js";
@@ -195,8 +194,6 @@ export const mount = figure(async (el, d) => {
   let playing = false;
   let timer = 0;
   d.add(() => clearTimeout(timer));
-  const data = loadData(initial.data).then((file) => ({ x: file.data.x, y: file.data.y }));
-  data.catch(() => {}); // reported by the first computation that needs it
 
   const controls = Object.fromEntries(
     NUMBERS.map((name) => [
@@ -246,7 +243,7 @@ export const mount = figure(async (el, d) => {
     state,
     keys: [...NUMBERS, "steps"],
     controls,
-    compute: async (request) => callPython("loss_landscape", "descend", { ...(await data), ...request }),
+    compute: (request) => callPython("loss_landscape", "descend", request), // x and y: the worker has them
     render,
     onStop: pause,
   });

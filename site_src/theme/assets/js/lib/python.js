@@ -49,6 +49,7 @@ function bootMessage() {
     source: config.source,
     sri: config.sri ?? {},
     widgetsURL: siteUrl("assets/widgets/"),
+    dataURL: siteUrl("data/"),
   };
 }
 
