@@ -19,6 +19,7 @@ import pytest
 from PIL import Image, ImageChops
 from playwright.sync_api import expect
 
+from site_src.hooks.values import source_code
 from tests.conftest import (
     ARTIFACTS,
     ROOT,
@@ -190,12 +191,18 @@ def test_js_python_floats_and_code_panel_compile():
         {k: r[k] for k in ("early_stopping", "weight_decay", "dropout")}
         for r in regularisers["runs"]
     ]
-    codes = run_js(f"{json.dumps(settings)}.map((r) => knobs.codeFor(r, {json.dumps(config)}))")
+    source = {"evaluate": source_code("loops_torch", "evaluate"),
+              "loop": source_code("loops_torch", "knobs-loop")}  # fmt: skip
+    codes = run_js(
+        f"{json.dumps(settings)}.map((r) => knobs.codeFor(r, {json.dumps(config)}, {json.dumps(source)}))"
+    )
     for run, code in zip(regularisers["runs"], codes, strict=True):
         compile(code, run["id"], "exec")
-        assert f"weight_decay={run['weight_decay']!r}" in code
-        assert f"nn.Dropout(p={run['dropout']!r})" in code
+        assert f"weight_decay = {run['weight_decay']!r}" in code
+        assert f"dropout={run['dropout']!r}" in code
         assert ("patience = 100" in code) == run["early_stopping"]
+        assert code.endswith(source["loop"])  # the code that made the data, verbatim
+        assert len(code.splitlines()) == 48  # the panel's height does not change
 
 
 def test_js_log_ticks_and_differences():
@@ -535,16 +542,16 @@ def test_knobs_select_a_run_and_update_the_table(page, base_url):
     # The table and the code follow the plots one frame later (afterAnswer).
     expect(table).to_contain_text(format(run["summary"]["test_loss"], ".3g"))
     assert table.inner_text() != before
-    expect(page.locator("#fig-knobs .wtwm-knobs-code code")).to_contain_text(f"weight_decay={wd!r}")
-    code = page.inner_text("#fig-knobs .wtwm-knobs-code code")
-    assert f"weight_decay={wd!r}" in code and "nn.Dropout(p=0.0)" in code
-    assert "patience" not in code and "ExponentialLR" in code
+    page.click("#fig-knobs .wtwm-knobs-code summary")  # the code panel opens on request
+    code_box = page.locator("#fig-knobs .wtwm-knobs-code code")
+    expect(code_box).to_contain_text(f"weight_decay = {wd!r}")
+    code = code_box.inner_text()
+    assert "dropout=0.0" in code and "patience = None" in code and "ExponentialLR" in code
     compile(code, "knobs code panel", "exec")  # what the reader copies is valid Python
     page.check("#knobs-es")
-    expect(page.locator("#fig-knobs .wtwm-knobs-code code")).to_contain_text("patience = ")
-    code = page.inner_text("#fig-knobs .wtwm-knobs-code code")
-    assert f"patience = {regularisers['patience']}" in code and "best_epoch >= patience" in code
-    compile(code, "knobs code panel", "exec")
+    expect(code_box).to_contain_text(f"patience = {regularisers['patience']}")
+    assert "best_epoch >= patience" in code_box.inner_text()
+    compile(code_box.inner_text(), "knobs code panel", "exec")
     # The norms are compared with the baseline at the epoch the run keeps.
     stopped = next(
         r for r in regularisers["runs"]

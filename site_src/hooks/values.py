@@ -9,6 +9,10 @@
 - ``{{ widget.layer_forward.result.a | .3g }}``: a value of a widget's starting
   state, which its own Python (``site_src/widgets/NAME.py``, the module the browser
   loads) computes here in CPython through the same ``bridge``.
+- ``{{ code.loops_torch.knobs-loop | attr }}``: the code of a ``--8<--`` section
+  (or of a function, by its name) of ``precompute/loops_torch.py``, dedented, so a
+  figure can show the code that made its data; ``attr`` escapes it for an HTML
+  attribute.
 - ``<div class="wtwm-initial-state" data-widget="NAME" hidden></div>`` gets that
   whole state as JSON in ``data-state`` (an attribute, not a ``<script>``: instant
   navigation re-runs content scripts and would run the JSON as code), so the page
@@ -21,11 +25,13 @@ module constant ``DATA`` (e.g. ``DATA = "linear"`` reads ``docs/data/linear.json
 
 from __future__ import annotations
 
+import ast
 import html
 import importlib
 import json
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 from markdown import Extension
@@ -33,8 +39,9 @@ from markdown.preprocessors import Preprocessor
 from mkdocs.exceptions import PluginError
 
 WIDGETS = Path(__file__).resolve().parents[1] / "widgets"
+PRECOMPUTE = Path(__file__).resolve().parents[2] / "precompute"
 PLACEHOLDER = re.compile(
-    r"\{\{\s*(?P<kind>data|config|widget)\.(?P<name>\w+)\.(?P<path>[\w.\[\]-]+)\s*"
+    r"\{\{\s*(?P<kind>data|config|widget|code)\.(?P<name>\w+)\.(?P<path>[\w.\[\]-]+)\s*"
     r"(?:\|\s*(?P<fmt>[^}\s]+)\s*)?\}\}"
 )
 MARKER = re.compile(r'<div class="wtwm-initial-state" data-widget="(?P<name>\w+)"[^>]*>')
@@ -48,7 +55,29 @@ def kilobytes(size: int) -> str:
     return f"{size / 1024:.{1 if size < 10240 else 0}f}"
 
 
-NAMED_FORMATS = {"KB": kilobytes, "len": lambda items: str(len(items))}
+def attribute(text: str) -> str:
+    """Text for an HTML attribute: a blank line in a raw HTML block would end it."""
+    return html.escape(text, quote=True).replace("\n", "&#10;")
+
+
+NAMED_FORMATS = {"KB": kilobytes, "len": lambda items: str(len(items)), "attr": attribute}
+SECTION = r"# --8<-- \[{}:{}\]"
+
+
+def source_code(module: str, name: str) -> str:
+    """Section NAME of precompute/MODULE.py, or its function NAME, dedented."""
+    text = (PRECOMPUTE / f"{module}.py").read_text()
+    section = re.search(
+        rf"^[ ]*{SECTION.format('start', re.escape(name))}\n(.*?)^[ ]*{SECTION.format('end', re.escape(name))}",
+        text,
+        re.S | re.M,
+    )
+    if section:
+        return textwrap.dedent(section.group(1)).rstrip()
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return ast.get_source_segment(text, node)
+    raise KeyError(f"no section or function {name!r} in precompute/{module}.py")
 
 
 def _file(docs_dir: str, name: str) -> dict:
@@ -94,11 +123,17 @@ def lookup(value, path: str):
 def render(markdown: str, docs_dir: str, where: str) -> str:
     def substitute(match: re.Match) -> str:
         kind, name, path, fmt = match.group("kind", "name", "path", "fmt")
-        source = f"widget {name}" if kind == "widget" else f"docs/data/{name}.json"
+        source = {"widget": f"widget {name}", "code": f"precompute/{name}.py"}.get(
+            kind, f"docs/data/{name}.json"
+        )
         try:
-            # a widget's starting state, or a data file's data block or config
-            root = _state(name, docs_dir)[0] if kind == "widget" else _file(docs_dir, name)[kind]
-            value = lookup(root, path)
+            if kind == "code":
+                value = source_code(name, path)
+            else:  # a widget's starting state, or a data file's data block or config
+                root = (
+                    _state(name, docs_dir)[0] if kind == "widget" else _file(docs_dir, name)[kind]
+                )
+                value = lookup(root, path)
         except (OSError, KeyError, IndexError, TypeError, ValueError, StopIteration) as error:
             raise PluginError(
                 f"{where}: cannot resolve {{{{ {kind}.{name}.{path} }}}} in {source}: {error!r}"

@@ -34,48 +34,30 @@ export function pyFloat(value) {
   return String(value);
 }
 
-// The loop of precompute/loops_torch.py (train_mlp) with this setting filled in;
-// make_mlp is the function in every checkpoint's loading snippet.
-export function codeFor(knobs, config) {
+// The loop of precompute/loops_torch.py (its knobs-loop section and evaluate, put
+// into the page at build time: source.loop, source.evaluate) after this run's
+// setting. Every setting runs the same code; only the values above it change.
+export function codeFor(knobs, config, source) {
   const p = pyFloat(knobs.dropout);
-  const es = knobs.early_stopping;
-  const lines = [
-    `import ${es ? "copy, " : ""}torch`,
+  return [
+    "import copy",
+    "",
+    "import torch",
     "from torch import nn",
     "",
-    `model = make_mlp(hidden_layers=${config.hidden_layers}, width=${config.width}, dropout=${p}).double()  # nn.Dropout(p=${p}), float64`,
+    "# This run's setting. make_mlp is in every checkpoint's loading snippet; x, y,",
+    "# x_val, y_val are the training and validation points, float64 columns.",
+    `model = make_mlp(hidden_layers=${config.hidden_layers}, width=${config.width}, dropout=${p}).double()`,
+    `lr, lr_final, epochs = ${pyFloat(config.lr)}, ${pyFloat(config.lr_final)}, ${config.epochs}`,
+    `weight_decay = ${pyFloat(knobs.weight_decay)}  # L2 weight decay`,
+    `patience = ${knobs.early_stopping ? `${config.patience}  # early stopping on` : "None  # early stopping off"}`,
     "loss_fn = nn.MSELoss()",
-    "optimizer = torch.optim.Adam(",
-    `    model.parameters(), lr=${pyFloat(config.lr)}, weight_decay=${pyFloat(knobs.weight_decay)}  # L2 weight decay`,
-    ")",
-    `lr_final = ${pyFloat(config.lr_final)}  # the learning rate shrinks to this by the last epoch`,
-    `scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=(lr_final / ${pyFloat(config.lr)}) ** (1 / ${config.epochs}))`,
-    ...(es ? ['best_val_loss, best_epoch, best_state = float("inf"), 0, None', `patience = ${config.patience}`] : []),
+    "log = lambda epoch, model, train_loss, val_loss: None  # the figures record here",
     "",
-    `for epoch in range(1, ${config.epochs} + 1):  # x, y: training data (float64 columns)`,
-    "    model.train()  # dropout on",
-    "    loss = loss_fn(model(x), y)",
-    "    optimizer.zero_grad()",
-    "    loss.backward()",
-    "    optimizer.step()",
-    "    scheduler.step()",
-  ];
-  if (es) {
-    lines.push(
-      "",
-      "    model.eval()  # dropout off",
-      "    with torch.no_grad():",
-      "        val_loss = loss_fn(model(x_val), y_val).item()",
-      "    if val_loss < best_val_loss:  # remember the best weights so far",
-      "        best_val_loss, best_epoch = val_loss, epoch",
-      "        best_state = copy.deepcopy(model.state_dict())",
-      "    elif epoch - best_epoch >= patience:",
-      "        break  # early stopping",
-      "",
-      "model.load_state_dict(best_state)  # keep the best weights, not the last",
-    );
-  }
-  return lines.join("\n");
+    source.evaluate,
+    "",
+    source.loop,
+  ].join("\n");
 }
 
 // Each layer's weight norm at an epoch; a run is compared with the baseline at
@@ -334,6 +316,7 @@ export function initialKnobs(url, knobValues, fallback) {
 }
 
 export const mount = figure(async (el, d) => {
+  const source = el.querySelector("[data-loop]").dataset;
   const file = await loadData("regularisers");
   const { data } = file;
   const base = data.runs.find((r) => r.id === data.baseline_id);
@@ -389,10 +372,12 @@ export const mount = figure(async (el, d) => {
     missing,
     h("div", { class: "wtwm-pair" }, plots[0], plots[1]),
     h("div", { class: "wtwm-pair" }, plots[2], h("div", { class: "wtwm-knobs-side" }, summary.node)),
+    // Closed at first: 48 lines of code would make the figure twice as tall.
     h(
-      "div",
+      "details",
       { class: "wtwm-knobs-code" },
-      h("div", { class: "wtwm-knobs-code-bar" }, h("span", { text: "PyTorch loop for this run" }), copy, copied),
+      h("summary", { text: "PyTorch loop for this run" }),
+      h("div", { class: "wtwm-knobs-code-bar" }, copy, copied),
       h("pre", {}, code),
     ),
   );
@@ -410,7 +395,7 @@ export const mount = figure(async (el, d) => {
     if (!same(knobs.dropout, defaults.dropout)) out.dropout = knobs.dropout;
     return out;
   }
-  const codeText = () => codeFor(knobs, { ...file.config, patience: data.patience });
+  const codeText = () => codeFor(knobs, { ...file.config, patience: data.patience }, source);
   // The plots answer a change; the table, the code and the caption sentence follow
   // in the next animation frame (afterAnswer).
   const showDetails = afterAnswer(() => {
