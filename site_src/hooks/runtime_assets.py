@@ -34,7 +34,12 @@ def on_config(config):
         raise PluginError(
             f"mkdocs.yml: extra.pyodide.source must be 'local' or 'cdn', not {source!r}"
         )
-    pyodide.setdefault("cdn_url", "https://cdn.jsdelivr.net/pyodide/v0.27.7/full/")
+    # By default jsDelivr's copy of the Pyodide that package.json pins (and `make
+    # assets` vendors): the version is written in that one place.
+    version = json.loads((ROOT / "package.json").read_text())["dependencies"]["pyodide"]
+    pyodide["cdn_url"] = (
+        pyodide.get("cdn_url") or f"https://cdn.jsdelivr.net/pyodide/v{version}/full/"
+    )
     pyodide["sri"] = json.loads((VENDOR / "pyodide-sri.json").read_text())
     return config
 
