@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from benchmarks import lighthouse
 from benchmarks.serve import built_and_served
@@ -108,13 +111,29 @@ def run_script(module: str, *args: str) -> str:
     )
 
 
+def machine() -> str:
+    """The CPU and how busy it was: numbers from a loaded machine read differently."""
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    model = next(
+        (line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line),
+        platform.processor(),
+    )
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    return f"{model}, {os.cpu_count()} cores; load average {load} (1, 5, 15 min)"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page and preset")
     parser.add_argument("--skip-lighthouse", action="store_true")
     args = parser.parse_args(argv)
     REPORT_DIR.mkdir(exist_ok=True)
-    lines = [f"# Benchmarks — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", ""]
+    lines = [
+        f"# Benchmarks — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"At the start: {machine()}.",
+        "",
+    ]
     if not args.skip_lighthouse:
         results = run_lighthouse(args.runs)
         (REPORT_DIR / "lighthouse.json").write_text(json.dumps(results, indent=1))
@@ -130,6 +149,7 @@ def main(argv: list[str] | None = None) -> None:
                 f"{k.removesuffix('_ms')} < {v} ms" for k, v in LATENCY_TARGET_MS.items()
             )
             lines += [f"Targets at normal speed: {limits}.", "", *latency_table(throttle), ""]
+    lines += [f"At the end: {machine()}.", ""]
     report = "\n".join(lines)
     (REPORT_DIR / "report.md").write_text(report)
     print(report)
