@@ -151,6 +151,10 @@ def test_links_to_sections_land_on_them(new_page, base_url):
         check(page, "contents", target)
     for target in ("find-the-function", "save-and-load", "fig-knobs"):
         page.goto(base_url)
+        # Material writes the page's offset into history 100 ms after it last
+        # changed; a click before that writes it onto the new entry, which then
+        # opens at that offset, not at its anchor. No reader clicks that fast.
+        page.wait_for_function("() => history.state !== null")
         page.evaluate(
             "(href) => { const link = Object.assign(document.createElement('a'), { href, textContent: 'go' });"
             " document.querySelector('article').prepend(link); link.click(); }",
