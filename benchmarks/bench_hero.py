@@ -235,7 +235,9 @@ def knob_latency(
     throttle(page, cpu_throttle)
     out = {}
     for name, root in [("knobs", "#fig-knobs"), ("bare knobs, chapter", "#bench-bare-knobs")]:
-        box = page.locator(f"{root} input[type=checkbox]").first.bounding_box()
+        checkbox = page.locator(f"{root} input[type=checkbox]").first
+        checkbox.evaluate("(e) => e.scrollIntoView({ block: 'center' })")  # not under the header
+        box = checkbox.bounding_box()
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         selects = page.locator(f"{root} select").count()
         for _ in range(rounds):
