@@ -70,10 +70,9 @@ def train(cfg: BugsConfig, d: CurveData, bug: str | None, dropout: float) -> tup
     (epoch 0 = before training) and the warnings PyTorch raised."""
     model = curve.fresh_model(cfg, dropout)
     x, x_val, y_val = as_column(d.x_train), as_column(d.x_val), as_column(d.y_val)
+    y = torch.tensor(d.y_train).unsqueeze(1)  # shape (N, 1)
     if bug == "broadcast":
         y = torch.tensor(d.y_train)  # shape (N,)
-    else:
-        y = torch.tensor(d.y_train).unsqueeze(1)  # shape (N, 1)
     lr = cfg.lr * cfg.lr_factor if bug == "lr" else cfg.lr
     loss_fn = nn.MSELoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
