@@ -110,8 +110,9 @@ def diff_checkpoints(old_path: Path, new_path: Path) -> list[str]:
     return out
 
 
-def compare(committed: Path, fresh: Path, files: list[Path]) -> list[str]:
-    """Problems found, as ``path: what differs`` lines; empty means identical."""
+def compare(committed: Path, fresh: Path, files: list[Path], stale: bool = True) -> list[str]:
+    """Problems found, as ``path: what differs`` lines; empty means identical.
+    ``stale`` also reports committed files that ``files`` does not list."""
     problems = []
     for rel in files:
         old, new = committed / rel, fresh / rel
@@ -128,7 +129,7 @@ def compare(committed: Path, fresh: Path, files: list[Path]) -> list[str]:
             problems.append(
                 f"{shown}: bytes differ (sha256 {_sha(old)}… committed, {_sha(new)}… regenerated)"
             )
-    for folder, pattern in ((paths.DATA, "*.json"), (paths.WEIGHTS, "*.pt")):
+    for folder, pattern in ((paths.DATA, "*.json"), (paths.WEIGHTS, "*.pt")) if stale else ():
         for old in sorted((committed / folder).glob(pattern)):
             if old.relative_to(committed) not in files:
                 problems.append(f"{old}: committed but no longer generated (stale)")

@@ -25,6 +25,8 @@ Experiments (run in this order; weights reads regularisers.json):
   weights       state_dict checkpoints (early, best, final, regularised) and the
                 code that loads them -> downloads/weights/*.pt, data/weights.json,
                 snippets/load_weights.py
+  bugs          the correct loop and four one-line bugs (zero_grad, eval,
+                broadcast, lr) on the overfit setup      -> data/bugs.json
 
 Outputs go under an output root laid out like docs/: data/*.json,
 downloads/weights/*.pt, snippets/. The default root is docs/ (the committed data).
@@ -49,6 +51,7 @@ examples:
   python -m precompute --only overfit      one experiment
   python -m precompute --quick             tiny smoke test into a temp dir
   python -m precompute --check             exit 1 if committed data is stale
+  python -m precompute --check --only bugs the same for one experiment
 """
 
 
@@ -81,7 +84,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--check",
         action="store_true",
-        help="regenerate everything into a temp dir and exit 1, naming files and fields, "
+        help="regenerate everything (or the --only experiments) into a temp dir and exit 1, "
+        "naming files and fields, "
         "if it differs from the committed data beyond rounding (provenance.wall_time_s and "
         "checkpoint hashes are ignored, checkpoints are compared tensor by tensor; any edit "
         "to an experiment's sources changes its provenance.code_hash, so commit data with "
@@ -105,8 +109,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
-    if args.check and (args.quick or args.only or args.out):
-        parser.error("--check regenerates everything from scratch: drop --quick/--only/--out")
+    if args.check and (args.quick or args.out):
+        parser.error("--check regenerates from scratch into a temp dir: drop --quick/--out")
     if args.jobs is None:
         args.jobs = 1 if args.quick else min(2, os.cpu_count() or 1)
     if args.quick and args.out and args.out.resolve() == paths.DOCS:
@@ -168,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.check:
         return 0
     files = [f.relative_to(root.resolve()) for o in outcomes for f in o.files]
-    problems = check.compare(paths.DOCS, root.resolve(), files)
+    # With --only, the other experiments' committed files are not stale, just not checked.
+    problems = check.compare(paths.DOCS, root.resolve(), files, stale=not args.only)
     if problems:
         console.print("[bold red]--check: committed data differs from a fresh run:[/]")
         for line in problems:

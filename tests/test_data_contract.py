@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 HOOKS = ROOT / "site_src" / "hooks"
 DATA = ROOT / "docs" / "data"
-NAMES = ("linear", "overfit", "regularisers", "weights")
+NAMES = ("linear", "overfit", "regularisers", "weights", "bugs")
 
 sys.path.append(str(HOOKS))  # appended: site_src/hooks/math.py must not shadow the stdlib
 import data_contract  # noqa: E402

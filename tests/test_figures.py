@@ -32,8 +32,16 @@ from tests.conftest import (
     wait_frames,
 )
 
-FIGURES = ["hero", "lr-sweep", "trajectories", "loss-curve", "knobs", "converge"]
-PLOTS = {"hero": 2, "lr-sweep": 2, "trajectories": 1, "loss-curve": 1, "knobs": 3, "converge": 2}
+FIGURES = ["hero", "lr-sweep", "trajectories", "loss-curve", "knobs", "converge", "bugs"]
+PLOTS = {
+    "hero": 2,
+    "lr-sweep": 2,
+    "trajectories": 1,
+    "loss-curve": 1,
+    "knobs": 3,
+    "converge": 2,
+    "bugs": 1,
+}
 MINE = ":is(" + ", ".join(f"#fig-{figure}" for figure in FIGURES) + ")"
 
 
@@ -51,6 +59,7 @@ def expected_traces() -> dict[str, list[int]]:
         "loss-curve": [3],
         "knobs": [5, 4, 2],
         "converge": [4, 5],  # truth, train, regularised, baseline | 2 errors, 2 markers, line
+        "bugs": [4],  # the correct loop's train, val | the bug's train, val
     }
 
 

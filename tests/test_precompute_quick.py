@@ -17,7 +17,13 @@ from precompute import check, paths
 from tests.test_precompute_overfit import assert_overfits
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = ["data/linear.json", "data/overfit.json", "data/regularisers.json", "data/weights.json"]
+FILES = [
+    "data/linear.json",
+    "data/overfit.json",
+    "data/regularisers.json",
+    "data/weights.json",
+    "data/bugs.json",
+]
 
 
 def precompute(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -73,7 +79,7 @@ def test_rerun_is_cached_and_a_rerun_on_other_kernels_agrees(quick, tmp_path):
     out, _ = quick
     before = {p: (out / p).read_bytes() for p in outputs(out)}
     result = precompute("--quick", "--out", str(out))
-    assert result.returncode == 0 and result.stderr.count("cached") == 4, result.stderr
+    assert result.returncode == 0 and result.stderr.count("cached") == len(FILES), result.stderr
     assert {p: (out / p).read_bytes() for p in outputs(out)} == before
 
     # Another process count, thread count and kernel path (AVX2 instead of this
