@@ -156,6 +156,11 @@ def test_errors_show_their_message_and_the_line_in_the_readers_code(source, kind
     assert result["error"]["line"] == line
 
 
+def test_lines_copied_with_the_loops_indent_still_run():
+    indented = "".join(f"    {line}\n" for line in code().splitlines())
+    assert run(indented)["verdict"] == "correct"
+
+
 def test_the_readers_code_sees_copies_and_cannot_change_the_data():
     source = "x *= 0\ny[:] = 1\n" + code()
     result = run(source)  # the loop runs on x = 0: a wrong answer, the data untouched
@@ -179,7 +184,7 @@ def test_non_finite_answers_still_reach_the_page_as_json():
 
 
 def test_initial_state_holds_the_template_and_the_chapters_path():
-    state = cell.initial_state(linear())
+    state = cell.initial_state(linear()["data"])
     numpy_run = linear()["data"]["numpy"]
     np.testing.assert_allclose(state["correct"]["w"], numpy_run["w"], rtol=1e-7, atol=1e-8)
     assert state["template"] == cell.TEMPLATE and state["time_limit_s"] == cell.TIME_LIMIT_S

@@ -21,6 +21,7 @@ import builtins
 import contextlib
 import io
 import math
+import textwrap
 
 import numpy as np
 
@@ -40,7 +41,7 @@ y_pred = w * x + b  # forward pass: the model's guesses
 error = y_pred - y
 loss = (error**2).mean()  # mean squared error
 
-grad_w = ...  # dL/dw: replace ... with your formula
+grad_w = ...  # dL/dw
 grad_b = ...  # dL/db
 """
 
@@ -105,7 +106,8 @@ def compile_code(code) -> object:
             f"the code is longer than {MAX_CODE_CHARS} characters; two lines are enough"
         )
     try:
-        return compile(code, FILENAME, "exec", dont_inherit=True)
+        # Lines copied from inside the loop keep its indent: take it off.
+        return compile(textwrap.dedent(code), FILENAME, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as error:  # ValueError: a NUL character
         raise ReaderError("syntax", _describe(error), _line_of(error)) from None
 
@@ -304,9 +306,12 @@ def check(x, y, code, w0: float, b0: float, lr: float) -> dict:
 
 
 def initial_state(data: dict) -> dict:
-    """What the page embeds: the code around the reader's lines and the correct path."""
-    x, y = _data(data["data"]["x"], data["data"]["y"])
-    init, lr = data["data"]["init"], data["data"]["lr"]
+    """What the page embeds: the code around the reader's lines and the correct path.
+
+    `data` is the ``data`` part of docs/data/linear.json.
+    """
+    x, y = _data(data["x"], data["y"])
+    init, lr = data["init"], data["lr"]
     correct = trajectory(lambda w, b: exact_gradient(x, y, w, b), init["w"], init["b"], lr, x, y)
     return {
         "data": DATA,
@@ -319,6 +324,7 @@ def initial_state(data: dict) -> dict:
         "n": int(x.size),
         "steps": STEPS,
         "time_limit_s": TIME_LIMIT_S,
+        "escape": ESCAPE,
         "correct": correct,
         "view": {"w": [-3.0, 4.5], "b": [-2.5, 2.5]},
     }
