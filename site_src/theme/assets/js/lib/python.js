@@ -3,8 +3,8 @@
 // across instant navigations (this module is evaluated once per page session).
 //
 // Nothing waits for ever: start-up fails after STALL_MS without progress, and a
-// call without an answer after CALL_MS means the worker died or hangs; it is
-// ended, and the next call starts a new one. Calls reject with PythonError when
+// call without an answer after CALL_MS (or its own limitMs) means the worker died
+// or hangs; it is ended, and the next call starts a new one. Calls reject with PythonError when
 // widget Python refuses the reader's input, and PythonFault when the runtime
 // failed (a download, a missing package, a dead worker): they read differently.
 import { siteConfig, siteUrl } from "./site.js";
