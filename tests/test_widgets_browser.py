@@ -148,14 +148,14 @@ def test_layer_widget_carries_the_chain_rule_to_the_weight(new_page, base_url, s
     page = new_page(scheme=scheme, width=width)
     widget = open_widget(page, base_url, LAYER)
     drawn_after(page, LAYER, lambda: field(widget, "y").fill("-1"))
-    drawn_after(page, LAYER, lambda: field(widget, "x").fill("-2"))
-    r = layer_forward.forward(-2, 1.5, -0.5, "tanh", -1)  # Python's numbers, checked by torch
+    drawn_after(page, LAYER, lambda: field(widget, "x").fill("-0.5"))
+    r = layer_forward.forward(-0.5, 1.5, -0.5, "tanh", -1)  # Python's numbers, checked by torch
     readout = widget.locator(".wtwm-readout").inner_text()
     f = lambda v: format(v, ".3g")  # noqa: E731 - the page's fmt is Python's ".3g"
     p = lambda v: f"({f(v)})" if v < 0 else f(v)  # noqa: E731
     assert f"L = (a − y)² = ({f(r['a'])} − (-1))² = {f(r['loss'])}" in readout
     assert f"∂L/∂a = 2(a − y) = {f(r['dloss_da'])}" in readout
-    dw = f"{p(r['dloss_da'])} × {p(r['slope'])} × (-2) = {f(r['dloss_dw'])}"
+    dw = f"{p(r['dloss_da'])} × {p(r['slope'])} × (-0.5) = {f(r['dloss_dw'])}"
     assert f"∂L/∂w = ∂L/∂a · f′(z) · x = {dw}" in readout
     assert (
         f"∂L/∂b = ∂L/∂a · f′(z) = {p(r['dloss_da'])} × {p(r['slope'])} = {f(r['dloss_db'])}"

@@ -120,7 +120,7 @@ def _number(name: str, value) -> float:
         raise ReaderError("value", f"{name} is None: assign it a number")
     try:
         array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+    except Exception:  # the reader's own object may raise anything while converting
         raise ReaderError("value", f"{name} is a {type(value).__name__}, not a number") from None
     if array.size != 1:
         raise ReaderError(

@@ -242,7 +242,10 @@ export const mount = figure(async (el, d) => {
     out.root,
     box,
   );
-  status.follow(() => {});
+  // This cell starts Python on touch only, so its idle line says so.
+  status.follow((state) => {
+    if (state === "idle") setText(status.line.text, "Python starts when you touch the cell or press Run.");
+  });
 
   // Python starts when the reader touches the cell, not before: nothing of it
   // downloads for a reader who only scrolls past.
