@@ -440,4 +440,6 @@ def test_starting_state_is_in_the_html_without_javascript(built_site):
     assert f"<td>{layer['a']:.3g}</td>" in html and f"<td>{layer['slope']:.3g}</td>" in html
     landscape = loss_landscape.initial_state(linear_data())["result"]
     assert f"<td>{landscape['critical_lr']:.3g}</td>" in html
-    assert html.count('class="wtwm-initial-state"') == 2 and html.count("data-state=") == 2
+    assert f"<td>{layer['dloss_dw']:.3g}</td>" in html  # the chain rule, without JavaScript
+    # layer, landscape and the gradient cell
+    assert html.count('class="wtwm-initial-state"') == 3 and html.count("data-state=") == 3
