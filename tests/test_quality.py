@@ -114,6 +114,8 @@ def test_chapter_accessible_with_every_figure_drawn(browser, server, base_url, s
         open_chapter(page, base_url)
         for widget in (LAYER, LANDSCAPE):
             open_widget(page, base_url, widget)
+        page.locator("#fig-gradient-cell").scroll_into_view_if_needed()
+        page.locator("#fig-gradient-cell .js-plotly-plot").wait_for()
         page.locator("#fig-layer-video").scroll_into_view_if_needed()
         page.add_script_tag(content=AXE.read_text())
         violations = page.evaluate(
