@@ -114,6 +114,8 @@ def test_chapter_accessible_with_every_figure_drawn(browser, server, base_url, s
         open_chapter(page, base_url)
         for widget in (LAYER, LANDSCAPE):
             open_widget(page, base_url, widget)
+        page.locator("#fig-gradient-cell").scroll_into_view_if_needed()
+        page.locator("#fig-gradient-cell .js-plotly-plot").wait_for()
         page.locator("#fig-layer-video").scroll_into_view_if_needed()
         page.add_script_tag(content=AXE.read_text())
         violations = page.evaluate(
@@ -323,7 +325,8 @@ def test_tab_reaches_every_control_in_order(new_page, base_url, width):
 
     page = new_page(width=width)
     open_chapter(page, base_url)
-    for figure in ["layer-video", "layer-widget", "loss-landscape", "checkpoints"]:
+    figures = ["gradient-cell", "layer-video", "layer-widget", "loss-landscape", "checkpoints"]
+    for figure in figures:
         page.locator(f"#fig-{figure}").scroll_into_view_if_needed()
     page.wait_for_selector("#fig-loss-landscape input[type=range]")
     wait_frames(page, 3)  # scroll containers drop their tab stop a frame after layout
@@ -332,6 +335,9 @@ def test_tab_reaches_every_control_in_order(new_page, base_url, width):
     page.evaluate("document.querySelector('[data-tab-order]').focus()")
     reached, no_ring, idle = [0], [], []
     for _ in range(len(controls) * 3):
+        # In the gradient cell's editor Tab indents; Esc hands Tab back to the page.
+        if page.evaluate("document.activeElement.tagName") == "TEXTAREA":
+            page.keyboard.press("Escape")
         page.keyboard.press("Tab")
         order, ring, html = page.evaluate(FOCUSED)
         if order is None:

@@ -121,3 +121,37 @@ def test_initial_state_is_the_default_forward_pass():
     assert defaults["activation"] in [a["name"] for a in state["activations"]]
     for name, spec in state["inputs"].items():
         assert spec["min"] <= defaults[name] <= spec["max"], name
+
+
+@pytest.mark.parametrize("activation", sorted(TORCH))
+@pytest.mark.parametrize(
+    ("x", "w", "b", "y"),
+    [(1.0, 1.5, -0.5, 0.25), (-2.3, 0.7, 0.4, -1.0), (3, -3, 3, 3), (0, 0, 0, 0), (0.5, 2, -1, -3)],
+)
+def test_chain_rule_to_the_weight_matches_autograd(activation, x, w, b, y):
+    """∂L/∂a, f′(z), ∂L/∂w and ∂L/∂b of L = (a − y)², against torch's backward."""
+    result = layer.forward(x, w, b, activation, y)
+    weight = torch.tensor(float(w), dtype=torch.float64, requires_grad=True)
+    bias = torch.tensor(float(b), dtype=torch.float64, requires_grad=True)
+    z = weight * x + bias
+    z.retain_grad()
+    a = TORCH[activation](z)
+    a.retain_grad()
+    loss = (a - y) ** 2
+    loss.backward()
+    assert result["loss"] == pytest.approx(loss.item(), rel=1e-12, abs=1e-15)
+    assert result["dloss_da"] == pytest.approx(a.grad.item(), rel=1e-12, abs=1e-15)
+    assert result["dloss_dz"] == pytest.approx(z.grad.item(), rel=1e-12, abs=1e-14)
+    assert result["dloss_dw"] == pytest.approx(weight.grad.item(), rel=1e-12, abs=1e-14)
+    assert result["dloss_db"] == pytest.approx(bias.grad.item(), rel=1e-12, abs=1e-14)
+    # the product the readout shows, factor by factor
+    product = result["dloss_da"] * result["slope"] * x
+    assert result["dloss_dw"] == pytest.approx(product, rel=1e-12, abs=1e-15)
+
+
+def test_target_is_checked_like_the_other_inputs_and_in_the_plot():
+    with pytest.raises(ValueError, match="y must be between -3 and 3"):
+        layer.forward(1, 1, 0, "tanh", 5)
+    low, high = layer.forward(1, 1, 0, "sigmoid", -3)["view"]["a"]
+    assert low < -3 < high  # the target line is on the plot
+    assert layer.initial_state()["defaults"]["y"] == layer.INPUTS["y"]["default"]

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import (
+    ARTIFACTS,
     ROOT,
     assert_clean,
     plot_defects_once_shown,
@@ -139,6 +140,35 @@ def test_layer_widget_follows_slider_and_typed_input(page, base_url):
     page.wait_for_url("**layer.activation=relu**")  # written a moment after the last change
     assert "layer.w=3" in page.url
     assert plots_behind_their_data(page, LAYER) == []  # what Plotly drew is the new data
+    assert_clean(page)
+
+
+def test_layer_widget_carries_the_chain_rule_to_the_weight(new_page, base_url, scheme):
+    width = 1280 if scheme == "light" else 360
+    page = new_page(scheme=scheme, width=width)
+    widget = open_widget(page, base_url, LAYER)
+    drawn_after(page, LAYER, lambda: field(widget, "y").fill("-1"))
+    drawn_after(page, LAYER, lambda: field(widget, "x").fill("-0.5"))
+    r = layer_forward.forward(-0.5, 1.5, -0.5, "tanh", -1)  # Python's numbers, checked by torch
+    readout = widget.locator(".wtwm-readout").inner_text()
+    f = lambda v: format(v, ".3g")  # noqa: E731 - the page's fmt is Python's ".3g"
+    p = lambda v: f"({f(v)})" if v < 0 else f(v)  # noqa: E731
+    assert f"L = (a − y)² = ({f(r['a'])} − (-1))² = {f(r['loss'])}" in readout
+    assert f"∂L/∂a = 2(a − y) = {f(r['dloss_da'])}" in readout
+    dw = f"{p(r['dloss_da'])} × {p(r['slope'])} × (-0.5) = {f(r['dloss_dw'])}"
+    assert f"∂L/∂w = ∂L/∂a · f′(z) · x = {dw}" in readout
+    assert (
+        f"∂L/∂b = ∂L/∂a · f′(z) = {p(r['dloss_da'])} × {p(r['slope'])} = {f(r['dloss_db'])}"
+        in readout
+    )
+    assert plot_trace(page, LAYER, "target y")[1] == [-1, -1]
+    page.wait_for_url("**layer.y=-1**")
+    wait_for_plots_to_show_their_data(page, LAYER)
+    widget.scroll_into_view_if_needed()
+    width_ok = page.evaluate("(sel) => document.querySelector(sel).scrollWidth", LAYER)
+    assert width_ok <= width
+    ARTIFACTS.mkdir(exist_ok=True)
+    widget.screenshot(path=str(ARTIFACTS / f"widget-layer-chain-{scheme}-{width}.png"))
     assert_clean(page)
 
 
@@ -410,4 +440,6 @@ def test_starting_state_is_in_the_html_without_javascript(built_site):
     assert f"<td>{layer['a']:.3g}</td>" in html and f"<td>{layer['slope']:.3g}</td>" in html
     landscape = loss_landscape.initial_state(linear_data())["result"]
     assert f"<td>{landscape['critical_lr']:.3g}</td>" in html
-    assert html.count('class="wtwm-initial-state"') == 2 and html.count("data-state=") == 2
+    assert f"<td>{layer['dloss_dw']:.3g}</td>" in html  # the chain rule, without JavaScript
+    # layer, landscape and the gradient cell
+    assert html.count('class="wtwm-initial-state"') == 3 and html.count("data-state=") == 3

@@ -1,4 +1,8 @@
-"""One scalar layer, a = f(w·x + b): its output and its local slope da/dz, in NumPy.
+"""One scalar layer, a = f(w·x + b): its output, its local slope da/dz, and the
+chain rule back to the weight for a target y, in NumPy.
+
+With the loss L = (a − y)², backpropagation multiplies three factors:
+∂L/∂w = ∂L/∂a · da/dz · ∂z/∂w = 2(a − y) · f′(z) · x, and ∂L/∂b = 2(a − y) · f′(z).
 
 The "Try the layer yourself" widget calls ``forward`` in the browser (Pyodide) on
 every input, and the build calls ``initial_state`` so the page shows the starting
@@ -20,6 +24,7 @@ INPUTS = {
     "x": {"label": "input x", "min": -3.0, "max": 3.0, "step": 0.01, "default": 1.0},
     "w": {"label": "weight w", "min": -3.0, "max": 3.0, "step": 0.01, "default": 1.5},
     "b": {"label": "bias b", "min": -3.0, "max": 3.0, "step": 0.01, "default": -0.5},
+    "y": {"label": "target y", "min": -3.0, "max": 3.0, "step": 0.01, "default": 0.25},
 }
 DEFAULT_ACTIVATION = "tanh"
 LEAKY_SLOPE = 0.1  # larger than PyTorch's default 0.01 so the slope is visible on the plot
@@ -88,15 +93,31 @@ def activate(activation: str, z):
     return check_activation(activation).values_and_slopes(np.asarray(z, dtype=float))
 
 
-def _a_range(curve_a: np.ndarray) -> list[float]:
-    low, high = float(curve_a.min()), float(curve_a.max())
+def _a_range(curve_a: np.ndarray, y: float) -> list[float]:
+    low, high = min(float(curve_a.min()), y), max(float(curve_a.max()), y)
     pad = 0.1 * (high - low) or 0.5
     return [low - pad, high + pad]
 
 
-def forward(x, w, b, activation: str = DEFAULT_ACTIVATION) -> dict:
-    """z = w·x + b, a = f(z), da/dz, and what the plot needs to draw f around z."""
-    x, w, b = (_check_input(name, value) for name, value in (("x", x), ("w", w), ("b", b)))
+def backward(x: float, a: float, slope: float, y: float) -> dict:
+    """The loss (a − y)² and its gradient, one chain-rule factor at a time."""
+    dloss_da = 2.0 * (a - y)
+    dloss_dz = dloss_da * slope  # ∂L/∂a · f′(z)
+    return {
+        "loss": (a - y) ** 2,
+        "dloss_da": dloss_da,
+        "dloss_dz": dloss_dz,
+        "dloss_dw": dloss_dz * x,  # ∂z/∂w = x
+        "dloss_db": dloss_dz,  # ∂z/∂b = 1
+    }
+
+
+def forward(x, w, b, activation: str = DEFAULT_ACTIVATION, y=INPUTS["y"]["default"]) -> dict:
+    """z = w·x + b, a = f(z), da/dz, the gradient of (a − y)² back to w and b,
+    and what the plot needs to draw f around z."""
+    x, w, b, y = (
+        _check_input(name, value) for name, value in (("x", x), ("w", w), ("b", b), ("y", y))
+    )
     chosen = check_activation(activation)
     z = w * x + b
     a, slope = (float(v) for v in chosen.values_and_slopes(np.float64(z)))
@@ -114,19 +135,21 @@ def forward(x, w, b, activation: str = DEFAULT_ACTIVATION) -> dict:
         "z": z,
         "a": a,
         "slope": slope,
+        "y": y,
+        **backward(x, a, slope, y),
         "curve": {"z": curve_z, "a": curve_a},
         "tangent": {
             "z": [z - TANGENT_HALF_WIDTH, z + TANGENT_HALF_WIDTH],
             "a": [a - slope * TANGENT_HALF_WIDTH, a + slope * TANGENT_HALF_WIDTH],
         },
-        "view": {"z": [-half_width, half_width], "a": _a_range(curve_a)},
+        "view": {"z": [-half_width, half_width], "a": _a_range(curve_a, y)},
         "engine": f"NumPy {np.__version__}",
     }
 
 
 def initial_state() -> dict:
     """What the page embeds at build time: the controls and the result at their defaults."""
-    defaults = {name: spec["default"] for name, spec in INPUTS.items()}
+    defaults = {name: spec["default"] for name, spec in INPUTS.items()}  # x, w, b, y
     return {
         "inputs": INPUTS,
         "activations": [{"name": name, "label": a.label} for name, a in ACTIVATIONS.items()],

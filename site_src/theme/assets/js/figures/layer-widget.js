@@ -1,5 +1,6 @@
-// "Try the layer yourself": x, w, b and an activation in; z = wx + b, a = f(z) and
-// the slope da/dz out, computed by site_src/widgets/layer_forward.py in Pyodide.
+// "Try the layer yourself": x, w, b, a target y and an activation in; z = wx + b,
+// a = f(z), the slope da/dz and the chain rule back to w and b for the loss
+// (a − y)² out, all computed by site_src/widgets/layer_forward.py in Pyodide.
 // This file only wires controls to that function and draws what it returns.
 import { numberControl, numberOr, sameOr, selectControl } from "../lib/controls.js";
 import { h, setText, stage } from "../lib/dom.js";
@@ -12,7 +13,7 @@ import { readState } from "../lib/url-state.js";
 import { liveWidget } from "../lib/widget.js";
 
 const PREFIX = "layer";
-const NUMBERS = ["x", "w", "b"];
+const NUMBERS = ["x", "w", "b", "y"];
 
 // State from the URL (?layer.x=0.5&layer.activation=relu), checked like typed input.
 function stateFromUrl(initial) {
@@ -52,6 +53,15 @@ function spec(r, p, memo) {
       },
       {
         type: "scatter",
+        mode: "lines",
+        name: "target y",
+        x: r.view.z,
+        y: [r.y, r.y],
+        line: { color: p.truth, width: 1.5, dash: "dot" },
+        hovertemplate: "target y %{y:.3g}<extra></extra>",
+      },
+      {
+        type: "scatter",
         mode: "markers",
         name: "(z, a)",
         x: [r.z],
@@ -78,14 +88,32 @@ function readout() {
   };
   const [zLine, zText] = line("z = w·x + b = ");
   const [aLine, aText] = line("a = f(z) = ");
-  const [sLine, sText] = line("da/dz = ");
-  const root = h("div", { class: "wtwm-readout", "aria-live": "polite", "aria-atomic": "true" }, zLine, aLine, sLine);
+  const [sLine, sText] = line("f′(z) = da/dz = ");
+  // The chain rule back to the weight, for the loss L = (a − y)²: every number
+  // here is Python's; the page only writes the factors next to each other.
+  const [lLine, lText] = line("L = (a − y)² = ");
+  const [daLine, daText] = line("∂L/∂a = 2(a − y) = ");
+  const [dwLine, dwText] = line("∂L/∂w = ∂L/∂a · f′(z) · x = ");
+  const [dbLine, dbText] = line("∂L/∂b = ∂L/∂a · f′(z) = ");
+  const chain = h("div", { class: "wtwm-readout__chain" }, lLine, daLine, dwLine, dbLine);
+  const root = h(
+    "div",
+    { class: "wtwm-readout", "aria-live": "polite", "aria-atomic": "true" },
+    zLine,
+    aLine,
+    sLine,
+    chain,
+  );
   return {
     root,
     show(r) {
       setText(zText, `${fmt(r.w)} × ${signed(r.x)} + ${signed(r.b)} = ${fmt(r.z)}`);
       setText(aText, `${r.formula} = ${fmt(r.a)}`);
       setText(sText, `${r.slope_formula} = ${fmt(r.slope)}`);
+      setText(lText, `(${fmt(r.a)} − ${signed(r.y)})² = ${fmt(r.loss)}`);
+      setText(daText, fmt(r.dloss_da));
+      setText(dwText, `${signed(r.dloss_da)} × ${signed(r.slope)} × ${signed(r.x)} = ${fmt(r.dloss_dw)}`);
+      setText(dbText, `${signed(r.dloss_da)} × ${signed(r.slope)} = ${fmt(r.dloss_db)}`);
     },
   };
 }
@@ -131,7 +159,7 @@ export const mount = figure(async (el, d) => {
       out.show(r);
       box.setAttribute(
         "aria-label",
-        `Plot of ${r.label}: the point (z, a) = (${fmt(r.z)}, ${fmt(r.a)}) and the tangent there, slope ${fmt(r.slope)}.`,
+        `Plot of ${r.label}: the point (z, a) = (${fmt(r.z)}, ${fmt(r.a)}), the tangent there, slope ${fmt(r.slope)}, and the target y = ${fmt(r.y)}.`,
       );
       plot?.update();
     },

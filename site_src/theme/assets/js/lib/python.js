@@ -3,8 +3,8 @@
 // across instant navigations (this module is evaluated once per page session).
 //
 // Nothing waits for ever: start-up fails after STALL_MS without progress, and a
-// call without an answer after CALL_MS means the worker died or hangs; it is
-// ended, and the next call starts a new one. Calls reject with PythonError when
+// call without an answer after CALL_MS (or its own limitMs) means the worker died
+// or hangs; it is ended, and the next call starts a new one. Calls reject with PythonError when
 // widget Python refuses the reader's input, and PythonFault when the runtime
 // failed (a download, a missing package, a dead worker): they read differently.
 import { siteConfig, siteUrl } from "./site.js";
@@ -16,6 +16,9 @@ export const CALL_MS = 10_000; // the slowest batch takes well under a second
 export class PythonError extends Error {}
 // The runtime failed, not the reader's input: say so, and offer a way back.
 export class PythonFault extends Error {}
+// A call ran past its time limit (the reader's own code looping, say): the worker
+// was ended, and the next call starts a new one.
+export class PythonTimeout extends PythonFault {}
 
 let worker = null;
 let ready = null; // a promise while a worker starts or runs, or after a failed start-up
@@ -143,14 +146,20 @@ export function startPython() {
   return starting;
 }
 
-function send(message) {
+function send(message, limitMs = CALL_MS, why = "no answer") {
   const id = ++nextId;
   return new Promise((resolve, reject) => {
     if (!worker) {
       reject(new PythonFault(status.detail || "Python is not running"));
       return;
     }
-    const timer = setTimeout(() => giveUp("stopped", `no answer within ${CALL_MS / 1000} s`), CALL_MS);
+    // Python running in the worker cannot be interrupted from here: end the worker.
+    const timer = setTimeout(() => {
+      const reason = `${why} within ${limitMs / 1000} s`;
+      pending.delete(id);
+      reject(new PythonTimeout(reason));
+      giveUp("stopped", reason);
+    }, limitMs);
     pending.set(id, { resolve, reject, timer });
     worker.postMessage({ ...message, id });
   });
@@ -162,10 +171,11 @@ export function restartPython() {
   return startPython();
 }
 
-// Runs module.func(**args) in Pyodide; args and result travel as JSON.
-export async function callPython(module, func, args = {}) {
+// Runs module.func(**args) in Pyodide; args and result travel as JSON. A call
+// may set its own time limit (limitMs) and the words for running past it (why).
+export async function callPython(module, func, args = {}, { limitMs = CALL_MS, why } = {}) {
   await startPython();
-  return send({ type: "call", module, func, args });
+  return send({ type: "call", module, func, args }, limitMs, why);
 }
 
 // Starts Python when `el` comes within `margin` of the viewport or is first
