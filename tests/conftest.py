@@ -22,6 +22,7 @@ from typing import ClassVar
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"  # screenshots for review; printed at the end of the run
@@ -343,6 +344,21 @@ def wait_frames(page, n: int) -> None:
         })""",
         n,
     )
+
+
+def read_top_to_bottom(page) -> None:
+    """Scroll the page from top to bottom, stopping at each figure until it has
+    mounted (registry.js sets data-mounted), as a reader would look at each: a
+    figure scrolled past before its module loaded waits until it is near again."""
+    for i in range(page.locator("[data-figure]").count()):
+        figure = page.locator("[data-figure]").nth(i)
+        figure.scroll_into_view_if_needed()
+        expect(figure).to_have_attribute("data-mounted", "true")
+    while page.evaluate(
+        "scrollY + innerHeight < document.documentElement.scrollHeight - 1 && !void scrollBy(0, innerHeight)"
+    ):
+        wait_frames(page, 2)
+    page.wait_for_load_state("networkidle")
 
 
 def seen_text(locator) -> str:

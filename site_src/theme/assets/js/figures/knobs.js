@@ -39,20 +39,24 @@ export function pyFloat(value) {
 export function codeFor(knobs, config) {
   const p = pyFloat(knobs.dropout);
   const es = knobs.early_stopping;
+  // Lines of at most 64 characters: the panel shows them whole from a 600 px figure
+  // up, and on a phone they wrap (figures.css) rather than scroll.
   const lines = [
     `import ${es ? "copy, " : ""}torch`,
     "from torch import nn",
+    "from torch.optim.lr_scheduler import ExponentialLR",
     "",
-    `model = make_mlp(hidden_layers=${config.hidden_layers}, width=${config.width}, dropout=${p}).double()  # nn.Dropout(p=${p}), float64`,
+    `model = make_mlp(hidden_layers=${config.hidden_layers}, width=${config.width}, dropout=${p})`,
+    `model = model.double()  # float64; nn.Dropout(p=${p}) inside`,
     "loss_fn = nn.MSELoss()",
-    "optimizer = torch.optim.Adam(",
-    `    model.parameters(), lr=${pyFloat(config.lr)}, weight_decay=${pyFloat(knobs.weight_decay)}  # L2 weight decay`,
-    ")",
-    `lr_final = ${pyFloat(config.lr_final)}  # the learning rate shrinks to this by the last epoch`,
-    `scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=(lr_final / ${pyFloat(config.lr)}) ** (1 / ${config.epochs}))`,
+    `optimizer = torch.optim.Adam(model.parameters(), lr=${pyFloat(config.lr)},`,
+    `    weight_decay=${pyFloat(knobs.weight_decay)})  # L2 weight decay`,
+    `lr_final = ${pyFloat(config.lr_final)}  # the rate shrinks to this by the last epoch`,
+    `gamma = (lr_final / ${pyFloat(config.lr)}) ** (1 / ${config.epochs})`,
+    "scheduler = ExponentialLR(optimizer, gamma)",
     ...(es ? ['best_val_loss, best_epoch, best_state = float("inf"), 0, None', `patience = ${config.patience}`] : []),
     "",
-    `for epoch in range(1, ${config.epochs} + 1):  # x, y: training data (float64 columns)`,
+    `for epoch in range(1, ${config.epochs} + 1):  # x, y: the training data`,
     "    model.train()  # dropout on",
     "    loss = loss_fn(model(x), y)",
     "    optimizer.zero_grad()",
@@ -66,13 +70,13 @@ export function codeFor(knobs, config) {
       "    model.eval()  # dropout off",
       "    with torch.no_grad():",
       "        val_loss = loss_fn(model(x_val), y_val).item()",
-      "    if val_loss < best_val_loss:  # remember the best weights so far",
+      "    if val_loss < best_val_loss:  # the best weights so far",
       "        best_val_loss, best_epoch = val_loss, epoch",
       "        best_state = copy.deepcopy(model.state_dict())",
       "    elif epoch - best_epoch >= patience:",
       "        break  # early stopping",
       "",
-      "model.load_state_dict(best_state)  # keep the best weights, not the last",
+      "model.load_state_dict(best_state)  # the best, not the last",
     );
   }
   return lines.join("\n");
@@ -365,7 +369,15 @@ export const mount = figure(async (el, d) => {
     }),
   );
   const summary = table();
-  const code = h("code", { class: "language-python", tabindex: "0" }); // it scrolls sideways (Material's pre > code)
+  const code = h("code", { class: "language-python" });
+  // A Tab stop only while the panel scrolls (with a larger default text size more
+  // lines wrap than it holds), so the keyboard can scroll it and never stops in vain.
+  const scrolls = new ResizeObserver(() => {
+    if (code.scrollHeight > code.clientHeight + 1) code.setAttribute("tabindex", "0");
+    else code.removeAttribute("tabindex");
+  });
+  scrolls.observe(code);
+  d.add(() => scrolls.disconnect());
   const copy = button("Copy code", { "aria-label": "Copy code: the training loop for this setting" });
   const copied = h("span", { class: "wtwm-status", role: "status" });
   live.append(
