@@ -1,9 +1,10 @@
 """Screenshots of every section of the chapter (and the landing page) at 1280 px
 light and 360 px dark, into test-artifacts/sections/, for a person to look at.
 
-    .venv/bin/python -m tests.section_screenshots [--site DIR]
+    .venv/bin/python -m tests.section_screenshots [--site DIR] [--stills]
 
-Builds the site (unless --site names a built one), serves it as the tests do, reads
+--stills also writes the landing page's stills of the hero (docs/assets/hero-*.webp),
+one per theme, scrubbed to where the network has begun to memorise. Builds the site (unless --site names a built one), serves it as the tests do, reads
 the page top to bottom so every figure mounts, then shoots each `##` section from
 its heading to the next one.
 """
@@ -12,17 +13,20 @@ from __future__ import annotations
 
 import argparse
 import functools
+import io
 import tempfile
 import threading
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from PIL import Image
+from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    ROOT,
     QuietHandler,
     build_site,
     free_port,
@@ -74,10 +78,30 @@ def shoot(browser, base_url: str, out: Path) -> list[Path]:
     return shots
 
 
+STILL_EPOCH = 600  # well past the turn: the prediction bends through single points
+
+
+def hero_stills(browser, base_url: str) -> list[Path]:
+    stills = []
+    for scheme in ("light", "dark"):
+        page = open_context(browser, scheme=scheme, width=1280, height=900).new_page()
+        page.goto(f"{base_url}chapter-01/?hero.epoch={STILL_EPOCH}#try-it")
+        hero = page.locator("#fig-hero")
+        expect(hero).to_have_attribute("data-mounted", "true", timeout=30_000)
+        page.wait_for_load_state("networkidle")
+        page.evaluate("document.querySelector('.md-header').style.visibility = 'hidden'")
+        png = hero.locator(".wtwm-stage").screenshot()
+        stills.append(ROOT / "docs" / "assets" / f"hero-{scheme}.webp")
+        Image.open(io.BytesIO(png)).save(stills[-1], quality=80, method=6)
+        page.context.close()
+    return stills
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="a site built for --port")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--stills", action="store_true", help="write the landing page's stills")
     args = parser.parse_args()
     port = args.port or free_port()
     base_url = f"http://127.0.0.1:{port}/"
@@ -93,6 +117,9 @@ def main() -> None:
         out.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            if args.stills:
+                for path in hero_stills(browser, base_url):
+                    print(path.relative_to(ROOT), Image.open(path).size)
             for path in shoot(browser, base_url, out):
                 print(path.relative_to(ARTIFACTS.parent))
             browser.close()
