@@ -22,6 +22,7 @@ from typing import ClassVar
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"  # screenshots for review; printed at the end of the run
@@ -304,6 +305,43 @@ return [...document.querySelectorAll(`${selector} .js-plotly-plot`)].filter((gd,
 }"""
 
 
+# Text in the plots' SVG that collides: an axis title over a tick label, a legend
+# entry within 8 px of the next one on its row (they read as one), an annotation
+# over a title, a tick label or a legend entry. Boxes as drawn, rotation included.
+SVG_TEXT_COLLISIONS = """(selector) => [...document.querySelectorAll(`${selector} .js-plotly-plot`)].flatMap((gd) => {
+  const where = gd.closest("[id]").id;
+  const boxes = (css, kind) => [...gd.querySelectorAll(css)].filter((t) => t.textContent.trim())
+    .map((t) => ({ kind, text: t.textContent, r: t.getBoundingClientRect() })).filter((b) => b.r.width);
+  const titles = boxes("[class*='title'] text", "axis title");
+  const ticks = boxes("[class*='tick'] > text", "tick label");
+  const legend = [...gd.querySelectorAll(".legend .traces")].map((entry) => {
+    const parts = [...entry.querySelectorAll(".legendtext, .legendsymbols")]
+      .map((e) => e.getBoundingClientRect()).filter((r) => r.width);
+    const r = { left: Math.min(...parts.map((p) => p.left)), right: Math.max(...parts.map((p) => p.right)),
+      top: Math.min(...parts.map((p) => p.top)), bottom: Math.max(...parts.map((p) => p.bottom)) };
+    return { kind: "legend entry", text: entry.textContent, r };
+  }).filter((b) => b.r.right > b.r.left);
+  const notes = boxes(".annotation-text", "annotation");
+  const hit = (a, b, gap = 0) => a.r.left < b.r.right + gap && b.r.left < a.r.right + gap
+    && a.r.top < b.r.bottom && b.r.top < a.r.bottom;
+  const found = [];
+  const check = (list, others, gap) => list.forEach((a, i) => others.forEach((b, j) => {
+    if ((list === others && j <= i) || !hit(a, b, gap)) return;
+    found.push(`${where}: ${a.kind} '${a.text}' runs into ${b.kind} '${b.text}'`);
+  }));
+  check(titles, ticks, 0);
+  check(titles, titles, 0);
+  check(legend, legend, 8);
+  check(notes, [...titles, ...ticks, ...legend], 0);
+  return found;
+})"""
+
+
+def svg_text_collisions(page, selector: str = "body") -> list[str]:
+    """Text in the plots under `selector` that runs into other text (SVG_TEXT_COLLISIONS)."""
+    return page.evaluate(SVG_TEXT_COLLISIONS, selector)
+
+
 def plot_defects_once_shown(page, figure: str) -> list[str]:
     """Each plot of a figure scrolled to the middle of the window in turn, as a reader
     would look at it; what is wrong with it (PLOT_DEFECTS) once it has been fitted to
@@ -343,6 +381,21 @@ def wait_frames(page, n: int) -> None:
         })""",
         n,
     )
+
+
+def read_top_to_bottom(page) -> None:
+    """Scroll the page from top to bottom, stopping at each figure until it has
+    mounted (registry.js sets data-mounted), as a reader would look at each: a
+    figure scrolled past before its module loaded waits until it is near again."""
+    for i in range(page.locator("[data-figure]").count()):
+        figure = page.locator("[data-figure]").nth(i)
+        figure.scroll_into_view_if_needed()
+        expect(figure).to_have_attribute("data-mounted", "true", timeout=30_000)
+    while page.evaluate(
+        "scrollY + innerHeight < document.documentElement.scrollHeight - 1 && !void scrollBy(0, innerHeight)"
+    ):
+        wait_frames(page, 2)
+    page.wait_for_load_state("networkidle")
 
 
 def seen_text(locator) -> str:

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RECORD_LAYOUT_SHIFTS, ROOT, assert_clean, seen_text, wait_frames
+from tests.conftest import (
+    RECORD_LAYOUT_SHIFTS,
+    ROOT,
+    assert_clean,
+    read_top_to_bottom,
+    seen_text,
+    wait_frames,
+)
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -62,6 +69,7 @@ def test_axe_no_violations(browser, server, built_site, base_url, scheme, width)
         failures = {}
         for path in page_paths(built_site):
             page.goto(base_url + path)
+            read_top_to_bottom(page)  # every figure mounted, not only the first screen's
             settle(page)
             violations = run_axe(page)
             if violations:

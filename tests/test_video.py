@@ -14,6 +14,7 @@ import shutil
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from precompute.video import outputs
 from precompute.video.storyboard import THEMES, VideoConfig, params, steps
@@ -221,7 +222,7 @@ def test_video_survives_instant_navigation_round_trips(new_page, base_url):
     fits = page.evaluate(  # scaled down to the figure (figures.css), not cropped by it
         """() => { const v = document.querySelector("video.wtwm-layer-video-player");
         const f = v.closest("figure").getBoundingClientRect(), r = v.getBoundingClientRect();
-        return r.left >= f.left && r.right <= f.right && Math.abs(r.width / r.height - 16 / 9) < 0.02; }"""
+        return r.left >= f.left && r.right <= f.right && r.height > r.width * 9 / 16 + 20; }"""
     )
     assert fits, "the video does not fit its figure at 360 px (layer-video CSS missing?)"
     drop_cancelled_recording(page, "dark")
@@ -292,3 +293,63 @@ def test_static_page_works_without_javascript(built_site):
         assert f'href="../assets/video/layer-forward-{theme}.mp4"' in figure
         assert (built_site / "assets" / "video" / f"layer-forward-{theme}.mp4").exists()
     assert "<video" not in figure and "autoplay" not in figure
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("playing", [True, False])
+def test_switching_theme_keeps_the_moment_and_the_play_state(page, base_url, playing):
+    """The other theme's recording goes on from the same time, playing if the first
+    was: it restarted at 0:00, paused."""
+    open_video(page, base_url)
+    page.evaluate(  # muted: the headless autoplay policy
+        "() => { const v = document.querySelector('video.wtwm-layer-video-player');"
+        " v.muted = true; return v.play(); }"
+    )
+    page.wait_for_function(
+        "() => document.querySelector('video.wtwm-layer-video-player').currentTime > 3"
+    )
+    if not playing:
+        page.evaluate("document.querySelector('video.wtwm-layer-video-player').pause()")
+    before = page.evaluate("document.querySelector('video.wtwm-layer-video-player').currentTime")
+    toggle_scheme(page, "dark")
+    page.wait_for_function(
+        """() => { const v = document.querySelector("video.wtwm-layer-video-player");
+        return v.currentSrc.endsWith("-dark.mp4") && v.readyState >= 1 && v.currentTime > 0; }"""
+    )
+    if playing:
+        page.wait_for_function(
+            "() => !document.querySelector('video.wtwm-layer-video-player').paused"
+        )
+    time, paused = page.evaluate(
+        "() => { const v = document.querySelector('video.wtwm-layer-video-player');"
+        " return [v.currentTime, v.paused]; }"
+    )
+    assert time >= before - 0.1, (before, time)
+    if not playing:
+        assert paused and abs(time - before) < 0.1, (before, time)
+    drop_cancelled_recording(page, "light")
+    assert_clean(page)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [360, 1280])
+def test_captions_sit_below_the_picture(new_page, base_url, width):
+    """Captions are written under the picture, never over it: the track is hidden
+    and its cue shows in the line below the video."""
+    page = new_page(width=width)
+    open_video(page, base_url)
+    page.evaluate(
+        "() => { const v = document.querySelector('video.wtwm-layer-video-player');"
+        " v.muted = true; return v.play(); }"
+    )
+    cue = page.locator("#fig-layer-video .wtwm-layer-video-cue")
+    expect(cue).not_to_be_empty()
+    video_box = page.locator("video.wtwm-layer-video-player").bounding_box()
+    cue_box = cue.bounding_box()
+    assert cue_box["y"] >= video_box["y"] + video_box["height"] - 1
+    assert (
+        page.evaluate("document.querySelector('video.wtwm-layer-video-player track').track.mode")
+        == "hidden"
+    )
+    drop_cancelled_recording(page, "light")
+    assert_clean(page)

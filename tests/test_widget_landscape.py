@@ -89,28 +89,38 @@ def test_each_step_scales_the_distance_to_the_minimum_by_one_minus_lr_times_curv
 
 def test_regimes_below_half_between_and_above_the_critical_rate():
     crawl = descend(0.005 * CRITICAL)
-    assert crawl["regime"]["name"] == "crawling" and crawl["event"] is None
+    assert crawl["regime"]["name"] == "crawl" and crawl["event"] is None
     assert abs(distances(crawl)[-1]) > 0.3 * abs(distances(crawl)[0])  # 100 steps, still far
 
     monotone = descend(0.3 * CRITICAL)
     d = distances(monotone)
-    assert monotone["regime"]["name"] == "monotone" and monotone["event"]["name"] == "converged"
+    assert monotone["regime"]["name"] == "good" and monotone["event"]["name"] == "converged"
     assert np.all(np.sign(d[:-1]) == np.sign(d[0])) and np.all(np.diff(np.abs(d)) <= 0)
 
     oscillating = descend(0.75 * CRITICAL, steps=10)
     d = distances(oscillating)
-    assert oscillating["regime"]["name"] == "oscillating"
+    assert oscillating["regime"]["name"] == "oscillate"
     assert np.all(np.sign(d[1:]) == -np.sign(d[:-1])) and np.all(np.diff(np.abs(d)) < 0)
 
     assert descend(0.5 * CRITICAL)["regime"]["name"] == "one-step"
     assert abs(distances(descend(0.5 * CRITICAL, steps=1))[-1]) < 1e-9
-    assert descend(CRITICAL)["regime"]["name"] == "bouncing"
+    assert descend(CRITICAL)["regime"]["name"] == "bounce"
+
+
+def test_the_learning_rate_sweep_and_the_landscape_name_regimes_alike():
+    """One rule, one set of names: each run of the sweep (precompute/config.py) is
+    named what the landscape calls descent at its fraction of the critical rate
+    (the sweep's 0.02 was "crawl" there and "monotone" here)."""
+    from precompute.config import LinearConfig
+
+    for label, fraction in LinearConfig().sweep:
+        assert landscape.regime(fraction * CRITICAL, CRITICAL)["name"] == label, label
 
 
 @pytest.mark.parametrize("ratio", [1.02, 1.2, SPEC["lr"]["max"] / CRITICAL])
 def test_divergence_is_detected_and_descent_stops_with_finite_numbers(ratio):
     result = descend(ratio * CRITICAL)
-    assert result["regime"]["name"] == "diverging"
+    assert result["regime"]["name"] == "diverge"
     assert result["event"]["name"] == "diverged" and result["done"]
     assert result["steps_taken"] == result["event"]["step"] - 1 < landscape.MAX_STEPS
     assert f"Diverged at step {result['event']['step']}" in result["event"]["text"]
@@ -217,7 +227,7 @@ def test_initial_state_on_the_chapter_data():
     state = json.loads(bridge.call("loss_landscape", "initial_state", json.dumps({"data": data})))
     assert state["ok"], state
     result = state["result"]["result"]
-    assert result["steps_taken"] == 0 and result["regime"]["name"] in {"monotone", "crawling"}
+    assert result["steps_taken"] == 0 and result["regime"]["name"] in {"good", "crawl"}
     assert result["critical_lr"] == pytest.approx(1 / np.mean(np.square(data["x"])))
 
 

@@ -3,6 +3,10 @@
 Readers download no math JavaScript, formulas show with JavaScript disabled, and
 the output (HTML + MathML) inherits the text colour, so it is crisp in both themes.
 pymdownx.arithmatex (generic mode) marks the math; this hook replaces the marks.
+
+A display formula too wide for a phone marks where it may break with `\\phonebreak`, and
+`&` before the sign to align the lines on: it is rendered twice, on one line (the
+marks dropped) and as `aligned` lines, and CSS shows the one that fits (site.css).
 """
 
 from __future__ import annotations
@@ -21,7 +25,17 @@ MATH = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<display>.*?)\\\])</(?P=tag)>',
     re.DOTALL,
 )
+BREAK = r"\phonebreak"
 _cache: dict[tuple[str, bool], str] = {}
+
+
+def variants(tex: str) -> tuple[str, str] | None:
+    """The one-line and the broken form of a display formula with break marks."""
+    if BREAK not in tex:
+        return None
+    one_line = tex.replace(BREAK, " ").replace("&", "")
+    lines = r"\begin{aligned}" + tex.replace(BREAK, r"\\") + r"\end{aligned}"
+    return one_line, lines
 
 
 def render_all(items: list[tuple[str, bool]]) -> None:
@@ -50,11 +64,24 @@ def on_page_content(content: str, page, config, files):
         display = match.group("display") is not None
         return html.unescape(match.group("display" if display else "inline")), display
 
-    render_all([key(match) for match in matches])
+    def rendered(match: re.Match) -> str:
+        tex, display = key(match)
+        forms = variants(tex) if display else None
+        if forms is None:
+            return _cache[tex, display]
+        one_line, lines = (_cache[form, True] for form in forms)
+        return (
+            f'<div class="wtwm-math-one-line">{one_line}</div>'
+            f'<div class="wtwm-math-lines">{lines}</div>'
+        )
+
+    items = [key(match) for match in matches]
+    render_all([(form, True) for tex, display in items if display for form in variants(tex) or ()])
+    render_all([item for item in items if not (item[1] and variants(item[0]))])
     # In the content, not <head>: instant navigation swaps content but prunes <head>.
     stylesheet = f'<link rel="stylesheet" href="{_katex_css_url(page)}">\n'
     # Long display formulas scroll sideways on phones: keep the scroller keyboard-reachable.
-    content = MATH.sub(lambda match: _cache[key(match)], content)
+    content = MATH.sub(rendered, content)
     return stylesheet + content.replace(
         '<span class="katex-display">', '<span class="katex-display" tabindex="0">'
     )

@@ -26,9 +26,10 @@ ESCAPE = 4.0  # diverged once w is this many window half-widths from the slice m
 CURVE_POINTS = 101  # a parabola: chords of 1/100 of the view deviate from it by < 0.1 px
 GRID_POINTS = 41  # per axis of the (w, b) contour map
 # Below this fraction of the critical rate descent crawls: after MAX_STEPS steps
-# more than a tenth of the way to the minimum is still left, since 1 − 2·CRAWL
-# is the factor each step keeps.
-CRAWL = (1 - 0.1 ** (1 / MAX_STEPS)) / 2
+# more than a hundredth of the way to the minimum is still left, since 1 − 2·CRAWL
+# is the factor each step keeps. The learning-rate sweep (precompute/config.py)
+# names its runs by the same rule (tests/test_widget_landscape.py checks it).
+CRAWL = (1 - 0.01 ** (1 / MAX_STEPS)) / 2
 
 
 def check_data(x, y) -> tuple[np.ndarray, np.ndarray]:
@@ -119,29 +120,30 @@ def _control(label: str, low: float, high: float, step: float, default: float) -
 
 REGIMES = {
     "one-step": "α is exactly half the critical rate: one step lands on the minimum",
-    "bouncing": "α equals the critical rate: w bounces between two points forever",
-    "crawling": "α is tiny: w creeps downhill, many steps for little progress",
-    "monotone": "α is below half the critical rate: w slides straight down one side",
-    "oscillating": "α is between half and all of the critical rate: each step overshoots "
+    "bounce": "α equals the critical rate: w bounces between two points forever",
+    "crawl": f"α is tiny: w creeps downhill, and after {MAX_STEPS} steps more than 1 % of "
+    "the way is still left",
+    "good": "α is below half the critical rate: w slides straight down one side",
+    "oscillate": "α is between half and all of the critical rate: each step overshoots "
     "and w zig-zags inwards",
-    "diverging": "α is above the critical rate: each step overshoots further and w zig-zags "
-    "outwards",
+    "diverge": "α is above the critical rate: each step overshoots further and w zig-zags outwards",
 }
 
 
 def regime(lr: float, critical: float) -> dict:
-    """How descent behaves at this learning rate: a name and a sentence."""
+    """How descent behaves at this learning rate: a name (the learning-rate sweep's
+    names, as in precompute/config.py) and a sentence."""
     ratio = lr / critical
     if math.isclose(ratio, 0.5, rel_tol=1e-9):
         name = "one-step"
     elif math.isclose(ratio, 1.0, rel_tol=1e-9):
-        name = "bouncing"
+        name = "bounce"
     elif ratio < CRAWL:
-        name = "crawling"
+        name = "crawl"
     elif ratio < 0.5:
-        name = "monotone"
+        name = "good"
     else:
-        name = "oscillating" if ratio < 1.0 else "diverging"
+        name = "oscillate" if ratio < 1.0 else "diverge"
     return {"name": name, "text": REGIMES[name]}
 
 

@@ -65,6 +65,23 @@ function watchScrollers() {
     scrollers.observe(el);
 }
 
+// Material wraps each code block's copy button in a <nav> as the block nears the
+// viewport: a navigation landmark per block, all unnamed (axe: landmark-unique).
+// It holds one button, not navigation, so it leaves the landmarks. Only the code
+// blocks are watched (childList), never the figures' busy subtrees.
+const codeNavs = new MutationObserver((records) => {
+  for (const { addedNodes } of records)
+    for (const node of addedNodes) if (node.matches?.("nav.md-code__nav")) node.setAttribute("role", "none");
+});
+
+function watchCodeNavs() {
+  codeNavs.disconnect();
+  for (const pre of document.querySelectorAll(".md-typeset pre")) {
+    for (const nav of pre.querySelectorAll(":scope > nav.md-code__nav")) nav.setAttribute("role", "none");
+    codeNavs.observe(pre, { childList: true });
+  }
+}
+
 // Runs a helper that is not essential to the figures; logs its error instead of
 // letting it stop the mounting (a malformed #% in a link once stopped all nine).
 function safely(helper) {
@@ -78,6 +95,7 @@ function safely(helper) {
 function mountAll() {
   safely(unmountDetached);
   safely(watchScrollers);
+  safely(watchCodeNavs);
   for (const el of document.querySelectorAll("[data-figure]")) {
     if (!mounted.has(el)) mountOne(el);
   }

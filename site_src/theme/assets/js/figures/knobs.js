@@ -348,7 +348,7 @@ export const mount = figure(async (el, d) => {
     }),
   );
   const summary = table();
-  const code = h("code", { class: "language-python", tabindex: "0" }); // it scrolls sideways (Material's pre > code)
+  const code = h("code", { class: "language-python" }); // lines wrap (site.css): nothing to scroll
   const copy = button("Copy code", { "aria-label": "Copy code: the training loop for this setting" });
   const copied = h("span", { class: "wtwm-status", role: "status" });
   live.append(

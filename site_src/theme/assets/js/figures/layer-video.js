@@ -32,7 +32,7 @@ function buildPlayer({ captions }) {
   video.playsInline = true;
   video.width = 640;
   video.height = 360;
-  video.setAttribute("aria-label", "Explainer video: one neuron's forward pass (no sound, captions on)");
+  video.setAttribute("aria-label", "Explainer video: one neuron's forward pass (no sound, captions below it)");
   if (captions) {
     const track = document.createElement("track");
     Object.assign(track, { kind: "captions", srclang: "en", label: "English", src: captions, default: true });
@@ -94,10 +94,27 @@ export function mount(el) {
 
   function show(scheme) {
     if (video.dataset.scheme === scheme) return;
+    const underWay = Boolean(video.dataset.scheme) && (video.currentTime > 0 || !video.paused);
     if (video.dataset.scheme) pending = { time: video.currentTime, play: !video.paused && !video.ended };
     video.dataset.scheme = scheme;
     video.poster = byScheme[scheme].poster;
+    // A video under way goes on in the other recording, at the same moment and
+    // playing if it was: load it now (with preload "none" it would wait for play).
+    if (underWay) video.preload = "auto";
     video.src = byScheme[scheme].video;
+    if (underWay && pending.play) video.play().catch(() => {});
+  }
+
+  // Captions under the picture, not over it: the track is read, not drawn.
+  const cue = document.createElement("p");
+  cue.className = "wtwm-layer-video-cue";
+  cue.setAttribute("aria-hidden", "true"); // the same words are in the transcript
+  const track = video.querySelector("track")?.track;
+  if (track) {
+    track.mode = "hidden";
+    on(track, "cuechange", () => {
+      cue.textContent = [...(track.activeCues ?? [])].map((c) => c.text).join(" ");
+    });
   }
 
   on(video, "loadedmetadata", () => {
@@ -122,6 +139,7 @@ export function mount(el) {
   show(currentScheme());
   if (still) still.replaceWith(video);
   else stage.append(video);
+  video.after(cue);
   stage.after(controls);
   el.classList.add("wtwm-layer-video--live"); // its reserved room is now the controls (figures.css)
   const unsubscribe = onSchemeChange(show);

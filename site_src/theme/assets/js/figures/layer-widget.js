@@ -5,7 +5,7 @@
 import { numberControl, numberOr, sameOr, selectControl } from "../lib/controls.js";
 import { h, setText, stage } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
-import { fmt } from "../lib/numbers.js";
+import { fmt, fmtExact } from "../lib/numbers.js";
 import { themedPlot } from "../lib/plot.js";
 import { axis, topLegend } from "../lib/plot-spec.js";
 import { callPython } from "../lib/python.js";
@@ -108,7 +108,7 @@ function readout() {
     root,
     show(r) {
       setText(zText, `${fmt(r.w)} × ${signed(r.x)} + ${signed(r.b)} = ${fmt(r.z)}`);
-      setText(aText, `${r.formula} = ${fmt(r.a)}`);
+      setText(aText, `${r.formula} = ${fmtExact(r.a)}`);
       setText(sText, `${r.slope_formula} = ${fmt(r.slope)}`);
       setText(lText, `(${fmt(r.a)} − ${signed(r.y)})² = ${fmt(r.loss)}`);
       setText(daText, fmt(r.dloss_da));
@@ -159,7 +159,7 @@ export const mount = figure(async (el, d) => {
       out.show(r);
       box.setAttribute(
         "aria-label",
-        `Plot of ${r.label}: the point (z, a) = (${fmt(r.z)}, ${fmt(r.a)}), the tangent there, slope ${fmt(r.slope)}, and the target y = ${fmt(r.y)}.`,
+        `Plot of ${r.label}: the point (z, a) = (${fmt(r.z)}, ${fmtExact(r.a)}), the tangent there, slope ${fmt(r.slope)}, and the target y = ${fmt(r.y)}.`,
       );
       plot?.update();
     },

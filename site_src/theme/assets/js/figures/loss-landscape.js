@@ -5,7 +5,7 @@
 import { numberControl, numberOr, sameOr } from "../lib/controls.js";
 import { button, h, setAttr, setText, stage, toggle } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
-import { fmt, steadyRange } from "../lib/numbers.js";
+import { fmt, fmtExact, steadyRange } from "../lib/numbers.js";
 import { themedPlot } from "../lib/plot.js";
 import { axis, topLegend } from "../lib/plot-spec.js";
 import { callPython } from "../lib/python.js";
@@ -145,8 +145,10 @@ function surfaceSpec(r, surface, inputs, p, scheme, memo) {
       nowTrace(r.current.w, r.b, p),
     ],
     layout: {
-      xaxis: axis.linear("w", [inputs.w0.min, inputs.w0.max]),
-      yaxis: axis.linear("b", [inputs.b.min, inputs.b.max]),
+      // One unit of w as long as one of b, or the bowl looks stretched: the map
+      // shrinks to fit instead.
+      xaxis: axis.linear("w", [inputs.w0.min, inputs.w0.max], { constrain: "domain" }),
+      yaxis: axis.linear("b", [inputs.b.min, inputs.b.max], { scaleanchor: "x", scaleratio: 1, constrain: "domain" }),
       legend: topLegend,
       margin: { t: 96 },
       hovermode: "closest",
@@ -264,7 +266,7 @@ export const mount = figure(async (el, d) => {
     setText(stepInfo, `step ${r.steps_taken} of at most ${maxSteps}`);
     setText(
       regime,
-      `α = ${fmt(r.lr)} is ${fmt(r.ratio, 2)} × the critical rate ${fmt(r.critical_lr)} (= 2 / curvature ${fmt(r.curvature)}). ${r.regime.text}.`,
+      `α = ${fmt(r.lr)} is ${fmtExact(r.ratio)} × the critical rate ${fmt(r.critical_lr)} (= 2 / curvature ${fmt(r.curvature)}). ${r.regime.text}.`,
     );
     setText(
       current,

@@ -15,6 +15,20 @@ export function fmt(value, digits = 3) {
 }
 const trimZeros = (text) => (text.includes(".") ? text.replace(/\.?0+$/, "") : text);
 
+// fmt, with more digits where `digits` would round the value to 1, 0 or -1 and it
+// is not that: sigmoid(8.5) reads 0.9998, not 1, and 1.006 × the critical rate
+// is not "1 ×" (which would say it sits exactly on it).
+export function fmtExact(value, digits = 3) {
+  let text = fmt(value, digits);
+  for (
+    let more = digits + 1;
+    more <= 17 && Math.abs(Number(text)) <= 1 && Number.isInteger(Number(text)) && Number(text) !== value;
+    more += 1
+  )
+    text = fmt(value, more);
+  return text;
+}
+
 // Plotly must never receive NaN or Infinity: non-finite values become gaps.
 export const finite = (values) => values.map((v) => (typeof v === "number" && Number.isFinite(v) ? v : null));
 

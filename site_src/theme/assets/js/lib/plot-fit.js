@@ -5,8 +5,9 @@ import { axisKeys, isObject } from "./plot-spec.js";
 // Would the legend's entries, in columns, run into each other or out of the plot?
 // Plotly does not wrap inside a column: on a 320 px phone "true function" ran into
 // "train". Each entry's ink (symbol and text, from its own origin) is measured as
-// drawn, so the answer holds whether the legend is in columns or wrapped now.
-const ENTRY_GAP_PX = 2;
+// drawn, so the answer holds whether the legend is in columns or wrapped now. Entries
+// closer than a word space read as one ("true function train").
+const ENTRY_GAP_PX = 12;
 export function legendColumnsCollide(container, legend) {
   // The margins as drawn, around the plot area at the box's current width.
   const area = container.querySelector(".nsewdrag")?.getBoundingClientRect();

@@ -56,6 +56,9 @@ export function themedLayout(scheme = currentScheme()) {
     tickcolor: p.grid,
     tickfont: { color: p.muted },
     title: { font: { color: p.text } },
+    // Margins grow to hold the tick labels, and the axis title keeps clear of
+    // them: "MSE loss (log)" sat on the 0.05 label on a phone.
+    automargin: true,
   };
   return {
     paper_bgcolor: p.background,
