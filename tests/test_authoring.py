@@ -1,0 +1,110 @@
+"""For authors: live reload of what they edit, and a new figure from new data in five
+files (`python -m precompute new NAME`), both in a throwaway copy of the repository."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, free_port
+
+# Installed or downloaded, never tracked: shared with the copy by symlinks.
+SHARED = [".venv", "node_modules", ".cache", "site_src/theme/assets/vendor"]
+
+
+def repo_copy(target: Path) -> Path:
+    """Every tracked file of the repository (as it is on disk) under target."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.split(b"\0")
+    for name in filter(None, (n.decode() for n in listed)):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    for name in SHARED:
+        if (ROOT / name).exists():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            (target / name).symlink_to((ROOT / name).resolve())
+    return target
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def fetch(url: str, timeout: float = 120) -> str:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read().decode("utf-8")
+
+
+class Served:
+    """`mkdocs serve` on a free port; waits for builds through its own live-reload
+    long poll (/livereload/EPOCH/ID answers once a build newer than EPOCH is visible)."""
+
+    def __init__(self, repo: Path):
+        self.base = f"http://127.0.0.1:{free_port()}/"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", self.base[7:-1]],
+            cwd=repo, env={**env(), "SITE_URL": self.base},
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        self.log: list[str] = []
+        for line in self.process.stderr:  # the server answers once its first build is done
+            self.log.append(line)
+            if "Serving on" in line:
+                break
+        else:
+            pytest.fail("mkdocs serve stopped:\n" + "".join(self.log))
+
+    def epoch(self) -> int:
+        return int(re.search(r"livereload\((\d+),", fetch(self.base))[1])
+
+    def wait_for(self, path: str, condition, deadline_s: float = 180) -> str:
+        """The body of path once condition(body) holds, waiting build by build."""
+        end = time.monotonic() + deadline_s
+        epoch = self.epoch()
+        while True:
+            body = fetch(self.base + path)
+            if condition(body):
+                return body
+            if time.monotonic() > end:
+                pytest.fail(f"{path} never met the condition; last body:\n{body[:500]}")
+            epoch = int(fetch(f"{self.base}livereload/{epoch}/1"))  # blocks until a new build
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_mkdocs_serve_rebuilds_when_a_partial_or_a_figure_script_changes(tmp_path):
+    repo = repo_copy(tmp_path / "repo")
+    served = Served(repo)
+    try:
+        page = served.wait_for("chapter-01/", lambda body: "Train and validation loss" in body)
+        assert "Edited by the live-reload test" not in page
+        partial = repo / "site_src" / "partials" / "loss-curve.md"
+        partial.write_text(
+            partial.read_text().replace(
+                "**Train and validation loss",
+                "**Edited by the live-reload test. Train and validation loss",
+            )
+        )
+        served.wait_for("chapter-01/", lambda body: "Edited by the live-reload test" in body)
+
+        script = repo / "site_src" / "theme" / "assets" / "js" / "figures" / "loss-curve.js"
+        script.write_text(script.read_text() + "\n// edited by the live-reload test\n")
+        served.wait_for(
+            "assets/js/figures/loss-curve.js", lambda body: "edited by the live-reload test" in body
+        )
+    finally:
+        served.stop()
