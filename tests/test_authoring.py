@@ -3,6 +3,7 @@ files (`python -m precompute new NAME`), both in a throwaway copy of the reposit
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -16,14 +17,19 @@ import pytest
 
 from tests.conftest import ROOT, free_port
 
-# Installed or downloaded, never tracked: shared with the copy by symlinks.
-SHARED = [".venv", "node_modules", ".cache", "site_src/theme/assets/vendor"]
+# Installed or downloaded, never tracked: shared with the copy by symlinks, except
+# the self-hosted runtime, which MkDocs does not publish through a symlinked folder.
+SHARED = [".venv", "node_modules", ".cache"]
+COPIED = ["site_src/theme/assets/vendor"]
 
 
 def repo_copy(target: Path) -> Path:
-    """Every tracked file of the repository (as it is on disk) under target."""
+    """The repository as git sees it (tracked and new files, not ignored ones) under target."""
     listed = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
     ).stdout.split(b"\0")
     for name in filter(None, (n.decode() for n in listed)):
         source = ROOT / name
@@ -34,6 +40,9 @@ def repo_copy(target: Path) -> Path:
         if (ROOT / name).exists():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             (target / name).symlink_to((ROOT / name).resolve())
+    for name in COPIED:
+        if (ROOT / name).exists():
+            shutil.copytree(ROOT / name, target / name, symlinks=True)
     return target
 
 
@@ -108,3 +117,69 @@ def test_mkdocs_serve_rebuilds_when_a_partial_or_a_figure_script_changes(tmp_pat
         )
     finally:
         served.stop()
+
+
+def run(repo: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, *args], cwd=repo, env=env(), capture_output=True, text=True,
+        timeout=timeout,
+    )  # fmt: skip
+    assert result.returncode == 0, f"{args}:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def tree(repo: Path) -> dict[str, bytes]:
+    """Every regular file's bytes, skipping the shared symlinked folders."""
+    return {
+        p.relative_to(repo).as_posix(): p.read_bytes()
+        for p in repo.rglob("*")
+        if p.is_file() and not any(part in [*SHARED, "site", "vendor"] for part in p.parts)
+        and not p.is_symlink() and "__pycache__" not in p.parts
+    }  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_new_figure_from_new_data_takes_five_files_and_no_test_edit(tmp_path):
+    repo = repo_copy(tmp_path / "repo")
+    before = tree(repo)
+    made = run(repo, "-m", "precompute", "new", "parabola_steps", "--title", "A parabola")
+    after = tree(repo)
+    changed = sorted(name for name in after if before.get(name) != after[name])
+    assert (
+        changed
+        == sorted(made.stdout.split())
+        == [
+            "docs/chapter-01/index.md",
+            "precompute/parabola_steps.py",
+            "site_src/partials/parabola-steps.md",
+            "site_src/schemas/parabola_steps.schema.json",
+            "site_src/theme/assets/js/figures/parabola-steps.js",
+        ]
+    )
+
+    # The registry lists it: --help, --only, the quick smoke run, the committed run.
+    assert "parabola_steps" in run(repo, "-m", "precompute", "--help").stdout
+    quick = tmp_path / "quick"
+    run(repo, "-m", "precompute", "--only", "parabola_steps", "--quick", "--out", str(quick))
+    assert (quick / "data" / "parabola_steps.json").exists()
+    run(repo, "-m", "precompute", "--only", "parabola_steps", "--no-progress")
+    data = json.loads((repo / "docs" / "data" / "parabola_steps.json").read_text())["data"]
+
+    # The site builds strictly, the figure on its page with its numbers filled in.
+    site = tmp_path / "site"
+    run(repo, "-m", "mkdocs", "build", "--strict", "-q", "--site-dir", str(site))
+    html = (site / "chapter-01" / "index.html").read_text()
+    figure = html[html.index('id="fig-parabola-steps"') :].split("</figure>")[0]
+    assert f"{data['final_loss']:.3g}" in figure and "{{" not in figure
+    assert "--wtwm-stage-height: calc(" in figure
+    assert (site / "assets" / "js" / "figures" / "parabola-steps.js").exists()
+    assert (site / "data" / "schemas" / "parabola_steps.schema.json").exists()
+
+    # The data contract's tests and the figure registry take it in without an edit.
+    run(repo, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "tests/test_data_contract.py",
+        "tests/test_precompute_sources.py",
+        "tests/test_figures.py::test_a_link_to_a_figure_lands_on_it_drawn[parabola-steps]")  # fmt: skip
+    listed = run(repo, "-c", "from tests.conftest import data_figures; print(data_figures())")
+    assert "'parabola-steps': {'name': 'parabola-steps', 'plots': 1, 'page': 'chapter-01/'}" in (
+        listed.stdout
+    )
