@@ -162,6 +162,11 @@ def on_page_content(content: str, page, config, files):  # MkDocs hook signature
     content = extract_styles(strip_scripts(content))
     content = COPY_BUTTON.sub('<clipboard-copy role="button"', content)
     content, has_math = render_math(content)
+    # Search skips Material's permalinks (class headerlink) and the formulas'
+    # MathML; nbconvert's are anchor-link, which put a "¶" in every heading's title.
+    content = content.replace('class="anchor-link"', 'class="headerlink"').replace(
+        '<span class="katex-mathml">', '<span class="katex-mathml" data-search-exclude>'
+    )
     leftovers = [
         tag for tag in SCRIPT.findall(content) + LINK_TAG.findall(content)
         if EXTERNAL.search(tag if isinstance(tag, str) else " ".join(tag))
