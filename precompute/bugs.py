@@ -40,7 +40,7 @@ class BugsConfig(Setup):
     tail: int = 100  # the caption compares means over the last 100 epochs
 
 
-def config(profile: str = "full") -> BugsConfig:
+def settings(profile: str = "full") -> BugsConfig:
     """The settings; ``quick`` is a smoke test that still shows every bug."""
     full = BugsConfig()
     if profile == "full":

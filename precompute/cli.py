@@ -4,30 +4,23 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
+import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from precompute import check, paths, runner, writer
+from precompute import check, paths, registry, runner, writer
 
 DESCRIPTION = """\
 Regenerate the data behind the site's figures.
 
-Experiments (run in this order; weights reads regularisers.json):
-  linear        a line fitted by hand-derived gradients (NumPy) and by autograd
-                (PyTorch), plus a learning-rate sweep      -> data/linear.json
-  overfit       a 5 x 128 MLP memorising 20 noisy points  -> data/overfit.json
-  regularisers  early stopping x L2 weight decay x dropout -> data/regularisers.json
-  weights       state_dict checkpoints (early, best, final, regularised) and the
-                code that loads them -> downloads/weights/*.pt, data/weights.json,
-                snippets/load_weights.py
-  bugs          the correct loop and four one-line bugs (zero_grad, eval,
-                broadcast, lr) on the overfit setup      -> data/bugs.json
-
+{experiments}
 Outputs go under an output root laid out like docs/: data/*.json,
 downloads/weights/*.pt, snippets/. The default root is docs/ (the committed data).
 
@@ -45,6 +38,18 @@ different curve, which --check reports. --check compares numbers within two unit
 of the last exported digit and checkpoints tensor by tensor (precompute/check.py).
 """
 
+
+def experiment_list() -> str:
+    """The registered experiments in run order, from their docstrings (precompute/registry.py)."""
+    lines = ["Experiments (run in this order; an experiment runs after the ones it reads):"]
+    for name, (after, summary) in registry.summaries().items():
+        summary = re.sub(r"^Experiment \d+:\s*", "", summary).rstrip(".")
+        reads = f" (reads {', '.join(after)}.json)" if after else ""
+        text = f"{name:<13} {summary}{reads} -> data/{name}.json"
+        lines += textwrap.wrap(text, 80, initial_indent="  ", subsequent_indent=" " * 16)
+    return "\n".join(lines) + "\n"
+
+
 EPILOG = """\
 examples:
   python -m precompute                     regenerate everything into docs/
@@ -52,13 +57,15 @@ examples:
   python -m precompute --quick             tiny smoke test into a temp dir
   python -m precompute --check             exit 1 if committed data is stale
   python -m precompute --check --only bugs the same for one experiment
+  python -m precompute new NAME            scaffold a new figure from new data
+                                           (python -m precompute new --help)
 """
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m precompute",
-        description=DESCRIPTION,
+        description=DESCRIPTION.format(experiments=experiment_list()),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -147,6 +154,11 @@ def summary(outcomes: list[runner.Outcome], root: Path, total_s: float) -> Table
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["new"]:
+        from precompute import scaffold
+
+        return scaffold.main(argv[1:])
     args = parse_args(argv)
     console = Console(stderr=True)
     if not console.is_terminal:

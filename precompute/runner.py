@@ -11,26 +11,13 @@ from types import ModuleType
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from precompute import bugs, linear, overfit, paths, regularisers, weights, writer
-from precompute.config import configs
+from precompute import paths, registry, writer
 from precompute.context import Context, RichTracker, Tracker
 from precompute.model import make_deterministic
 
-# Order matters: weights reads regularisers.json to find the best regularised run.
-EXPERIMENTS: dict[str, ModuleType] = {
-    "linear": linear,
-    "overfit": overfit,
-    "regularisers": regularisers,
-    "weights": weights,
-    "bugs": bugs,
-}
-
-
-def config_for(name: str, profile: str):
-    """An experiment's settings: its own ``config(profile)`` if it has one (see
-    bugs.py for why), else the table in config.py."""
-    module = EXPERIMENTS[name]
-    return module.config(profile) if hasattr(module, "config") else configs(profile)[name]
+# Every module with run() and figures(), each after the experiments it reads
+# (weights reads regularisers.json to find the best regularised run).
+EXPERIMENTS: dict[str, ModuleType] = {name: registry.module(name) for name in registry.names()}
 
 
 @dataclass
@@ -67,7 +54,7 @@ def cached(root: Path, name: str, inputs: str) -> Outcome | None:
 
 
 def run_one(name: str, profile: str, force: bool, ctx: Context) -> Outcome:
-    module, cfg, root = EXPERIMENTS[name], config_for(name, profile), ctx.root
+    module, cfg, root = EXPERIMENTS[name], registry.settings(name, profile), ctx.root
     extra = module.extra_inputs(cfg, root) if hasattr(module, "extra_inputs") else None
     inputs = writer.input_hash(name, cfg, profile, extra)
     if not force and (hit := cached(root, name, inputs)):

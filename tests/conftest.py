@@ -38,6 +38,32 @@ CHROMIUM_ARGS = [
 ]
 
 
+FIGURE_TAG = re.compile(r"<figure\b[^>]*>")
+INCLUDE = re.compile(r'^--8<-- "([^"]+)\.md"', re.M)
+
+
+def data_figures() -> dict[str, dict]:
+    """Every figure drawn from exported data, in reading order, read from the sources:
+    its partial declares it (data-figure and data-plots, its number of plots) and the
+    page that includes the partial is where it is shown. A new figure is tested
+    without editing a test."""
+    declared = {}
+    for partial in sorted((ROOT / "site_src" / "partials").glob("*.md")):
+        for tag in FIGURE_TAG.findall(partial.read_text(encoding="utf-8")):
+            attrs = dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+            if "data-figure" in attrs and "data-plots" in attrs:
+                declared[partial.stem] = {"name": attrs["data-figure"],
+                                          "plots": int(attrs["data-plots"])}  # fmt: skip
+    found = {}
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        url = page.relative_to(ROOT / "docs").with_suffix("").as_posix()
+        url = url.removesuffix("index") if url.endswith("index") else url + "/"
+        for stem in INCLUDE.findall(page.read_text(encoding="utf-8")):
+            if stem in declared:
+                found[declared[stem]["name"]] = {**declared[stem], "page": url}
+    return found
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from precompute import registry
+
 ROOT = Path(__file__).resolve().parents[1]
 HOOKS = ROOT / "site_src" / "hooks"
 DATA = ROOT / "docs" / "data"
-NAMES = ("linear", "overfit", "regularisers", "weights", "bugs")
+NAMES = tuple(registry.names())  # every experiment writes one file of its own name
 
 sys.path.append(str(HOOKS))  # appended: site_src/hooks/math.py must not shadow the stdlib
 import data_contract  # noqa: E402

@@ -24,6 +24,7 @@ from tests.conftest import (
     ARTIFACTS,
     ROOT,
     assert_clean,
+    data_figures,
     plot_defects_once_shown,
     seen_text,
     tables_wider_than_their_box,
@@ -32,16 +33,9 @@ from tests.conftest import (
     wait_frames,
 )
 
-FIGURES = ["hero", "lr-sweep", "trajectories", "loss-curve", "knobs", "converge", "bugs"]
-PLOTS = {
-    "hero": 2,
-    "lr-sweep": 2,
-    "trajectories": 1,
-    "loss-curve": 1,
-    "knobs": 3,
-    "converge": 2,
-    "bugs": 1,
-}
+# The chapter's data figures and their plot counts, as their partials declare them.
+FIGURES = [name for name, f in data_figures().items() if f["page"] == "chapter-01/"]
+PLOTS = {name: f["plots"] for name, f in data_figures().items()}
 MINE = ":is(" + ", ".join(f"#fig-{figure}" for figure in FIGURES) + ")"
 
 
@@ -757,7 +751,7 @@ def test_copy_link_and_reset(new_page, base_url):
     link = page.evaluate("navigator.clipboard.readText()")
     parts = urlsplit(link)
     epochs = data("overfit")["frames"]["epoch"]
-    assert parse_qs(parts.query)["hero.epoch"] == [str(epochs[-1])] and parts.fragment == "try-it"
+    assert parse_qs(parts.query)["hero.epoch"] == [str(epochs[-1])] and parts.fragment == "fig-hero"
     page.click("#fig-hero button:has-text('Reset')")
     assert page.input_value("#hero-epoch") == "0"
     page.wait_for_function("() => !location.search.includes('hero.epoch')")
@@ -973,4 +967,27 @@ def test_screenshots_for_review(new_page, base_url, scheme, width):
         locator = page.locator(f"#fig-{figure}")
         locator.scroll_into_view_if_needed()
         locator.screenshot(path=str(ARTIFACTS / f"figure-{figure}-{scheme}-{width}.png"))
+    assert_clean(page)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("figure", list(data_figures()))
+def test_a_link_to_a_figure_lands_on_it_drawn(page, base_url, figure):
+    """Every data figure, found in the partials (a new one is tested without an edit):
+    a link to it (what Copy link writes) opens on the figure, drawn from its data."""
+    declared = data_figures()[figure]
+    page.goto(f"{base_url}{declared['page']}#fig-{figure}")
+    page.wait_for_function(
+        "([id, n]) => { const plots = document.querySelectorAll(`#fig-${id} .js-plotly-plot`);"
+        " return plots.length === n && [...plots].every((p) => p.querySelector('.main-svg')); }",
+        arg=[figure, declared["plots"]],
+    )
+    page.wait_for_function(
+        "(id) => { const top = document.getElementById(id)?.getBoundingClientRect().top;"
+        " const end = scrollY + innerHeight >= document.documentElement.scrollHeight - 1;"
+        " return top >= 0 && (top < 121 || (end && top < innerHeight)); }",  # or the page ends
+        arg=f"fig-{figure}",
+    )
+    assert page.locator(f"#fig-{figure} .wtwm-fallback").is_hidden()
+    assert page.locator(f"#fig-{figure} .wtwm-error").count() == 0
     assert_clean(page)

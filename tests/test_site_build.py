@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -124,3 +125,85 @@ def test_upcoming_chapters_are_not_links(built_site):
     for title in ["scikit-learn intro", "Physics-informed neural networks"]:
         block = html[html.find(title) - 300 : html.find(title)]
         assert title in html and "<a " not in block[block.rfind("wtwm-chapter") :], title
+
+
+class MetaCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.meta: dict[str, str] = {}
+        self.links: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta" and (key := attrs.get("property") or attrs.get("name")):
+            self.meta[key] = attrs.get("content", "")
+        if tag == "a":
+            self.links.append(attrs)
+
+
+def meta_of(path: Path) -> MetaCollector:
+    collector = MetaCollector()
+    collector.feed(path.read_text(encoding="utf-8"))
+    return collector
+
+
+def test_every_page_has_a_link_preview_with_its_chapter_image(built_site, base_url, server):
+    import urllib.request
+
+    from PIL import Image
+
+    pages = [p for p in built_site.rglob("index.html") if "assets" not in p.parts]
+    assert len(pages) >= 5
+    for page in pages:
+        meta = meta_of(page).meta
+        folder = page.parent.relative_to(built_site).as_posix()
+        url = base_url if folder == "." else f"{base_url}{folder}/"
+        assert meta["og:url"] == url, page
+        assert meta["twitter:card"] == "summary_large_image"
+        chapter = page.relative_to(built_site).parts[0]
+        expected = chapter if chapter.startswith("chapter-") else "home"
+        assert (
+            meta["og:image"]
+            == meta["twitter:image"]
+            == (f"{base_url}assets/previews/{expected}.png")
+        ), page
+        # Served, and as large as the page says.
+        with urllib.request.urlopen(meta["og:image"]) as response:
+            assert response.headers["Content-Type"] == "image/png"
+            image = Image.open(io.BytesIO(response.read()))
+        assert image.size == (int(meta["og:image:width"]), int(meta["og:image:height"]))
+    chapter = meta_of(built_site / "chapter-01" / "index.html").meta
+    assert chapter["og:title"] == "01 · Why the weights move"
+    assert chapter["og:description"].startswith("Derive the MSE gradient by hand")
+
+
+def test_without_a_repository_no_edit_or_colab_link(built_site):
+    for page in built_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert 'rel="edit"' not in text and "colab.research.google.com" not in text, page
+        assert 'data-md-component="source"' not in text  # it would call the GitHub API
+    notebook = built_site / "notebooks" / "numpy-training-loop" / "index.html"
+    links = meta_of(notebook).links
+    assert {"class": "md-button", "href": "numpy-training-loop.ipynb", "download": None} in links
+    assert (notebook.parent / "numpy-training-loop.ipynb").exists()
+
+
+def test_a_configured_repository_gives_edit_and_colab_links(tmp_path):
+    from tests.conftest import build_site
+
+    repo = "https://github.com/example-owner/why-the-weights-move"
+    result = build_site(tmp_path, "http://127.0.0.1:8000/", REPO_URL=repo,
+                        EDIT_URI="edit/main/docs/")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    chapter = meta_of(tmp_path / "chapter-01" / "index.html").links
+    assert any(
+        a.get("rel") == "edit" and a["href"] == f"{repo}/edit/main/docs/chapter-01/index.md"
+        for a in chapter
+    )
+    assert {"href": repo, "class": "md-source"} in chapter  # plain: no API call for stars
+    notebook = meta_of(tmp_path / "notebooks" / "numpy-training-loop" / "index.html").links
+    assert {
+        "class": "md-button",
+        "href": "https://colab.research.google.com/github/example-owner/why-the-weights-move"
+        "/blob/main/docs/notebooks/numpy-training-loop.ipynb",
+    } in notebook

@@ -82,6 +82,11 @@ def on_page_content(content: str, page, config, files):
     stylesheet = f'<link rel="stylesheet" href="{_katex_css_url(page)}">\n'
     # Long display formulas scroll sideways on phones: keep the scroller keyboard-reachable.
     content = MATH.sub(rendered, content)
+    # KaTeX writes each formula three times (MathML, its TeX source, HTML glyphs):
+    # search indexes the glyphs alone, as the reader sees them.
+    content = content.replace(
+        '<span class="katex-mathml">', '<span class="katex-mathml" data-search-exclude>'
+    )
     return stylesheet + content.replace(
         '<span class="katex-display">', '<span class="katex-display" tabindex="0">'
     )

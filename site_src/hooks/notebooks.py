@@ -116,12 +116,30 @@ def render_math(content: str) -> tuple[str, bool]:
     return restored, bool(todo)
 
 
-def download_link(page) -> str:
-    """mkdocs-jupyter's include_source copies NAME.ipynb beside the page's index.html."""
+GITHUB = re.compile(r"https://github\.com/(?P<repo>[\w.-]+/[\w.-]+?)(?:\.git)?/?$")
+
+
+def colab_url(page, config) -> str | None:
+    """Colab opens a notebook straight from a public GitHub repository: only when
+    repo_url (mkdocs.yml, from REPO_URL) is one. The branch comes from edit_uri."""
+    match = GITHUB.match(config.get("repo_url") or "")
+    if not match:
+        return None
+    branch = re.match(r"(?:edit|blob)/([^/]+)/", config.get("edit_uri") or "")
+    docs = Path(config["docs_dir"]).name
+    path = f"{docs}/{page.file.src_uri}"
+    return f"https://colab.research.google.com/github/{match['repo']}/blob/{branch[1] if branch else 'main'}/{path}"
+
+
+def download_link(page, config) -> str:
+    """mkdocs-jupyter's include_source copies NAME.ipynb beside the page's index.html.
+    Plain links: nothing is requested from another origin until the reader clicks."""
     name = html.escape(Path(page.file.src_uri).name)
+    colab = colab_url(page, config)
+    colab = f' <a class="md-button" href="{html.escape(colab)}">Open in Colab</a>' if colab else ""
     return (
         '<p class="wtwm-notebook-download">'
-        f'<a class="md-button" href="{name}" download>Download the notebook (.ipynb)</a>'
+        f'<a class="md-button" href="{name}" download>Download the notebook (.ipynb)</a>{colab}'
         "Runs in Jupyter with NumPy and matplotlib (and PyTorch where it imports torch).</p>\n"
     )
 
@@ -144,6 +162,11 @@ def on_page_content(content: str, page, config, files):  # MkDocs hook signature
     content = extract_styles(strip_scripts(content))
     content = COPY_BUTTON.sub('<clipboard-copy role="button"', content)
     content, has_math = render_math(content)
+    # Search skips Material's permalinks (class headerlink) and the formulas'
+    # MathML; nbconvert's are anchor-link, which put a "¶" in every heading's title.
+    content = content.replace('class="anchor-link"', 'class="headerlink"').replace(
+        '<span class="katex-mathml">', '<span class="katex-mathml" data-search-exclude>'
+    )
     leftovers = [
         tag for tag in SCRIPT.findall(content) + LINK_TAG.findall(content)
         if EXTERNAL.search(tag if isinstance(tag, str) else " ".join(tag))
@@ -152,4 +175,4 @@ def on_page_content(content: str, page, config, files):  # MkDocs hook signature
         raise PluginError(f"{page.file.src_uri}: notebook page still loads from another origin")
     if has_math:
         page.meta["has_math"] = True
-    return stylesheets(page, has_math) + download_link(page) + content
+    return stylesheets(page, has_math) + download_link(page, config) + content

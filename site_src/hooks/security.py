@@ -79,16 +79,34 @@ def on_post_build(config):
         html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?', "", html)
         html = html.replace('<meta charset="utf-8">', f'<meta charset="utf-8">\n    {meta}', 1)
         page.write_text(html, encoding="utf-8")
-    (site / "_headers").write_text(headers_file(csp))
+    ancestors = config["extra"].get("embed", {}).get("frame_ancestors") or "*"
+    (site / "_headers").write_text(headers_file(csp, framing(site, ancestors)))
 
 
-def headers_file(csp: str) -> str:
+def framing(site: Path, embed_ancestors: str) -> str:
+    """Who may show a page in a frame. A host sends every matching block's headers
+    and a browser enforces every policy it gets, so frame-ancestors cannot sit in
+    `/*`: each page gets its own block, 'self' for the course and the configured
+    origins (extra.embed.frame_ancestors) for the figure pages under embed/."""
+    blocks = []
+    for page in sorted(site.rglob("*.html")):
+        path = "/" + page.relative_to(site).as_posix()
+        ancestors = embed_ancestors if path.startswith("/embed/") else "'self'"
+        paths = [path]
+        if path.endswith("/index.html"):
+            paths.insert(0, path.removesuffix("index.html"))
+        for each in paths:
+            blocks.append(f"{each}\n  Content-Security-Policy: frame-ancestors {ancestors}\n")
+    return "".join(blocks)
+
+
+def headers_file(csp: str, frames: str = "") -> str:
     """`_headers` for Netlify and Cloudflare Pages (GitHub Pages ignores it: see
     README, Hosting). `/*` covers every file, the Python worker's script too: a
     worker takes its policy from its own response, not from the page's meta tag."""
     return (
         "/*\n"
-        f"  Content-Security-Policy: {csp}; frame-ancestors 'self'\n"
+        f"  Content-Security-Policy: {csp}\n"
         "  X-Content-Type-Options: nosniff\n"
         "  Referrer-Policy: strict-origin-when-cross-origin\n"
         "  Permissions-Policy: camera=(), microphone=(), geolocation=()\n"
@@ -100,4 +118,5 @@ def headers_file(csp: str) -> str:
         "  Content-Disposition: attachment\n"
         "/assets/vendor/*\n"
         "  Cache-Control: public, max-age=31536000, immutable\n"
+        f"{frames}"
     )

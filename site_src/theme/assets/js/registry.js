@@ -4,6 +4,7 @@
 // which runs once the element has left the page. Each figure, and each helper run
 // around the mounting, is isolated: one that throws is shown and logged, and every
 // other figure still mounts. data-mounted says how each ended ("true" or "error").
+import { wirePresentButtons } from "./lib/present.js";
 import { siteRoot } from "./lib/site.js";
 
 const mounted = new Map(); // element -> cleanup function (or null while mounting)
@@ -96,6 +97,7 @@ function mountAll() {
   safely(unmountDetached);
   safely(watchScrollers);
   safely(watchCodeNavs);
+  safely(wirePresentButtons);
   for (const el of document.querySelectorAll("[data-figure]")) {
     if (!mounted.has(el)) mountOne(el);
   }

@@ -142,7 +142,6 @@ export const mount = figure(async (el, d) => {
   const epochs = epochPlayer({
     el,
     prefix: PREFIX,
-    section: "find-the-function",
     epochs: converge.epoch,
     onFrame: () => ready && paint(),
     d,

@@ -151,7 +151,6 @@ export const mount = figure(async (el, d) => {
   const epochs = epochPlayer({
     el,
     prefix: PREFIX,
-    section: "try-it",
     epochs: frames.epoch,
     onFrame: () => ready && paint(),
     d,

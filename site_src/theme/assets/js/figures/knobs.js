@@ -333,7 +333,7 @@ export const mount = figure(async (el, d) => {
   const dropout = select(`${PREFIX}-p`, "Dropout p", data.knobs.dropout, knobs.dropout, (v) =>
     v === 0 ? "0 (off)" : fmt(v),
   );
-  const buttons = stateButtons({ el, prefix: PREFIX, section: "three-knobs", d, getState, reset: () => set(defaults) });
+  const buttons = stateButtons({ el, prefix: PREFIX, d, getState, reset: () => set(defaults) });
   const missing = h("p", { class: "wtwm-status wtwm-knobs-missing", role: "status" });
   const plots = ["fit", "curves", "norms"].map((name) =>
     h("div", {

@@ -149,7 +149,6 @@ export const mount = figure(async (el, d) => {
     el,
     d,
     prefix: PREFIX,
-    section: "layer-widget",
     initial,
     state,
     keys: [...NUMBERS, "activation"],

@@ -96,7 +96,6 @@ export const mount = figure(async (el, d) => {
   const buttons = stateButtons({
     el,
     prefix: PREFIX,
-    section: "reading-loss-curves",
     d,
     getState: () => (showVal ? {} : { val: "hidden" }),
     reset: () => plot && set(true),

@@ -240,7 +240,6 @@ export const mount = figure(async (el, d) => {
     el,
     d,
     prefix: PREFIX,
-    section: "loss-landscape",
     initial,
     state,
     keys: [...NUMBERS, "steps"],

@@ -150,7 +150,6 @@ export const mount = figure(async (el, d) => {
   const buttons = stateButtons({
     el,
     prefix: PREFIX,
-    section: "gradient-by-hand",
     d,
     getState: () => (index === defaultIndex ? {} : { run: runs[index].label }),
     reset: () => path && set(defaultIndex),

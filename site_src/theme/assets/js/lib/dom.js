@@ -106,14 +106,15 @@ export function slider({ id, label, min, max, step = 1, value }) {
 
 // Copy link and Reset, for figures with state. getState() returns only the
 // values that differ from the defaults, so a reset figure has a clean URL.
-export function stateButtons({ el, prefix, section, getState, reset, d }) {
+// Copy link points at the figure itself (its id), so a shared state opens on it.
+export function stateButtons({ el, prefix, getState, reset, d }) {
   const copy = button("Copy link", { "aria-label": "Copy link to this figure in its current state" });
   const again = button("Reset", { "aria-label": "Reset this figure" });
   const status = h("span", { class: "wtwm-status", role: "status" });
   let timer = 0;
   d.add(() => clearTimeout(timer));
   d.on(copy, "click", async () => {
-    const url = linkTo(prefix, getState(), section);
+    const url = linkTo(prefix, getState(), el.id);
     status.textContent = (await copyText(url)) ? "Link copied." : `Link: ${url}`;
   });
   d.on(again, "click", () => {

@@ -71,8 +71,10 @@ function inView(el) {
 // Resolves true once el is in view, or within `margin` of it after the reader has
 // started scrolling (their height is reserved in CSS, so nothing moves), or false
 // if an instant navigation removes el first.
+// A figure the URL points at (#fig-name, what Copy link writes) is drawn at once.
 export function whenNear(el, margin = "600px") {
   listenForEngagement();
+  if (el.id && window.location.hash === `#${el.id}`) return Promise.resolve(true);
   return new Promise((resolve) => {
     let done = false;
     let near = false;

@@ -72,13 +72,12 @@ export function player({ id, count, value = 0, label, valueText, onFrame, frameM
 // The epoch player of the hero and converge figures: the frame index comes from
 // the URL (?prefix.epoch=N, nearest stored frame), drives onFrame(i), and is
 // written back to the URL. seekEpoch(e) is what a linked chart calls on click.
-export function epochPlayer({ el, prefix, section, epochs, onFrame, d }) {
+export function epochPlayer({ el, prefix, epochs, onFrame, d }) {
   const wanted = Number(readState(prefix).epoch);
   let index = Number.isFinite(wanted) ? nearestIndex(epochs, wanted) : 0;
   const buttons = stateButtons({
     el,
     prefix,
-    section,
     d,
     getState: () => (index === 0 ? {} : { epoch: epochs[index] }),
     reset: () => control.seek(0),

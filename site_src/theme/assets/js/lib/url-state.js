@@ -1,5 +1,5 @@
 // Figure and widget state lives in the query string, namespaced per figure
-// (?hero.epoch=120&knobs.wd=0.001), and the section in the hash (#three-knobs):
+// (?hero.epoch=120&knobs.wd=0.001), and the figure in the hash (#fig-knobs):
 // an instructor copies the URL and a student opens exactly that view.
 export function readState(prefix) {
   const state = {};
@@ -30,9 +30,9 @@ export function clearState(prefix) {
   writeState(prefix, {});
 }
 
-// A shareable link to this figure in this state, scrolled to its section.
-export function linkTo(prefix, state, sectionId) {
-  return withState(prefix, state, sectionId ? `#${sectionId}` : undefined).href;
+// A shareable link to this figure in this state, opening on the figure (its id).
+export function linkTo(prefix, state, figureId) {
+  return withState(prefix, state, figureId ? `#${figureId}` : undefined).href;
 }
 
 export async function copyText(text) {

@@ -14,19 +14,7 @@ import { PythonError, startPythonWhenNear } from "./python.js";
 // keys a result must match; controls: {key: control} for the keys that have one;
 // compute: as in liveUpdate; render(result, current):
 // draws a result; onStop(): called before Reset, on Python errors and on fallback.
-export function liveWidget({
-  el,
-  d,
-  prefix,
-  section,
-  initial,
-  state,
-  keys,
-  controls,
-  compute,
-  render,
-  onStop = () => {},
-}) {
+export function liveWidget({ el, d, prefix, initial, state, keys, controls, compute, render, onStop = () => {} }) {
   const { defaults } = initial;
   let shown = initial.result; // what the plot and readout show now
   let live = false; // true once Python has computed something on this page
@@ -38,7 +26,6 @@ export function liveWidget({
   const buttons = stateButtons({
     el,
     prefix,
-    section,
     d,
     getState: () => Object.fromEntries(Object.entries(state).filter(([k, v]) => v !== defaults[k])),
     reset: () => {
