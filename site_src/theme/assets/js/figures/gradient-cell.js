@@ -92,7 +92,6 @@ function editor({ code, label, d, onInput, onRun }) {
     spellcheck: "false",
     autocapitalize: "off",
     autocomplete: "off",
-    wrap: "off",
     "aria-label": label,
     "aria-describedby": "wtwm-cell-help",
   });
