@@ -35,7 +35,7 @@ FILENAME = "<your code>"
 
 # The loop as the chapter writes it; the reader's lines replace its middle.
 HEAD = "for epoch in range(epochs):"
-TAIL = "    w -= lr * grad_w  # step against the gradient\n    b -= lr * grad_b"
+TAIL = "    w -= lr * grad_w\n    b -= lr * grad_b"  # short enough for a phone
 TEMPLATE = """\
 y_pred = w * x + b  # forward pass: the model's guesses
 error = y_pred - y

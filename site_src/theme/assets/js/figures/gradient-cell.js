@@ -92,7 +92,6 @@ function editor({ code, label, d, onInput, onRun }) {
     spellcheck: "false",
     autocapitalize: "off",
     autocomplete: "off",
-    wrap: "off",
     "aria-label": label,
     "aria-describedby": "wtwm-cell-help",
   });
@@ -221,7 +220,12 @@ export const mount = figure(async (el, d) => {
     class: "wtwm-cell-help",
     text: "Tab indents. To leave the editor with the keyboard, press Esc, then Tab (Shift+Tab always leaves). Ctrl+Enter runs. Your code stays in this browser only; Reset brings the template back and forgets it.",
   });
-  const given = `# given: x, y (${initial.n} points), lr = ${initial.lr}\n# start: w = ${initial.w0}, b = ${initial.b0}; epochs = ${initial.steps}`;
+  // Short lines: they wrap rather than scroll, and a phone fits about 30 characters.
+  const given = [
+    `# given: x, y (${initial.n} points)`,
+    `# lr = ${initial.lr}, epochs = ${initial.steps}`,
+    `# start: w = ${initial.w0}, b = ${initial.b0}`,
+  ].join("\n");
   const box = h("div", {
     class: "wtwm-plot wtwm-cell-plot",
     role: "img",
