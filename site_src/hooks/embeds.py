@@ -82,7 +82,9 @@ def on_page_content(content: str, page, config, files):
     if page.meta.get("embed_of"):
         # Raw HTML in a partial points at assets from a page one folder deep
         # (chapter-01/); embed/<figure>/ is two.
-        content = re.sub(r'(\b(?:src|href|poster)=")\.\./assets/', r"\1../../assets/", content)
+        content = re.sub(
+            r'(\b(?:src|srcset|href|poster)=")\.\./assets/', r"\1../../assets/", content
+        )
     out, position = [], 0
     for match in re.finditer(r'<figure\b[^>]*\bid="(?P<id>[\w-]+)"[^>]*>', content):
         if "data-figure=" not in match.group(0):
