@@ -71,7 +71,8 @@ def on_page_context(context, page, config, nav):
     """The embed page's link back to the figure in the course (absolute: it opens
     from inside another site's frame)."""
     if source := page.meta.get("embed_of"):
-        url = source.removesuffix("index.md").removesuffix(".md")
+        url = source.removesuffix("index.md")
+        url = url.removesuffix(".md") + "/" if url.endswith(".md") else url
         root = (config["site_url"] or "/").rstrip("/")
         page.meta["embed_link"] = f"{root}/{url}#{page.meta['embed_figure']}"
     return context
