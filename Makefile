@@ -8,8 +8,12 @@ PY := $(BIN)/python
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PORT ?= 8000
+# torch comes from PyPI, whose Linux wheel is the large CUDA build. For the CPU-only
+# build: make setup-all TORCH_INDEX=https://download.pytorch.org/whl/cpu
+TORCH_INDEX ?=
+TORCH := torch==2.13.0
 
-.PHONY: serve build test test-fast assets data data-check notebooks video bench lint format clean chromium setup-site setup-all
+.PHONY: serve build test test-fast assets data data-check notebooks video bench lint format clean chromium setup-site setup-all lock
 
 ## serve: install what the site needs, build it, serve on http://127.0.0.1:$(PORT) with live reload
 serve: setup-site assets
@@ -67,13 +71,33 @@ $(VENV)/bin/pip:
 	$(PY_BOOT) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade "pip>=25.1"
 
-$(VENV)/.site-installed: pyproject.toml | $(VENV)/bin/pip
-	$(BIN)/pip install -q --group site
+# Exact versions with their hashes (requirements/*.lock, from `make lock`). torch and
+# the CUDA packages it pulls are left out of the lock: which build to take is
+# TORCH_INDEX's choice.
+$(VENV)/.site-installed: requirements/site.lock | $(VENV)/bin/pip
+	$(BIN)/pip install -q --require-hashes -r requirements/site.lock
 	touch $@
 
-$(VENV)/.all-installed: pyproject.toml $(VENV)/.site-installed
-	$(BIN)/pip install -q --group site --group precompute --group test --group dev
+$(VENV)/.all-installed: requirements/all.lock $(VENV)/.site-installed
+	$(BIN)/pip install -q --require-hashes -r requirements/all.lock
+	$(BIN)/pip install -q "$(TORCH)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	touch $@
+
+# Not in the lock: the torch build and its CUDA libraries (see TORCH_INDEX).
+TORCH_BUILD := torch triton cuda-bindings cuda-pathfinder cuda-toolkit nvidia-cublas \
+  nvidia-cuda-cupti nvidia-cuda-nvrtc nvidia-cuda-runtime nvidia-cudnn-cu13 nvidia-cufft \
+  nvidia-cufile nvidia-curand nvidia-cusolver nvidia-cusparse nvidia-cusparselt-cu13 \
+  nvidia-nccl-cu13 nvidia-nvjitlink nvidia-nvshmem-cu13 nvidia-nvtx
+LOCK := --generate-hashes --python-version 3.11.7 --python-platform x86_64-manylinux_2_28 \
+  --custom-compile-command "make lock"
+
+## lock: re-resolve pyproject.toml's groups into requirements/*.lock (uv in a throwaway venv)
+lock:
+	$(PY_BOOT) -m venv .cache/lock-venv && .cache/lock-venv/bin/pip install -q uv
+	.cache/lock-venv/bin/uv pip compile pyproject.toml --group site $(LOCK) -o requirements/site.lock
+	.cache/lock-venv/bin/uv pip compile pyproject.toml --group site --group precompute \
+	  --group test --group dev $(LOCK) $(addprefix --no-emit-package ,$(TORCH_BUILD)) \
+	  -o requirements/all.lock
 
 ## chromium: Debian's chromium (browser tests) and a Java runtime (HTML validator), via apt when root
 chromium:

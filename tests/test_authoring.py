@@ -183,3 +183,36 @@ def test_a_new_figure_from_new_data_takes_five_files_and_no_test_edit(tmp_path):
     assert "'parabola-steps': {'name': 'parabola-steps', 'plots': 1, 'page': 'chapter-01/'}" in (
         listed.stdout
     )
+
+
+def locked(path: Path) -> dict[str, tuple[str, int]]:
+    """name -> (version, number of hashes) from a `uv pip compile --generate-hashes` file."""
+    entries: dict[str, tuple[str, int]] = {}
+    name = None
+    for line in path.read_text().splitlines():
+        if match := re.match(r"^([A-Za-z0-9_.-]+)==(\S+)", line):
+            name = match[1].lower().replace("_", "-")
+            entries[name] = (match[2], 0)
+        elif name and "--hash=sha256:" in line:
+            entries[name] = (entries[name][0], entries[name][1] + 1)
+    return entries
+
+
+@pytest.mark.parametrize(
+    ("lock", "groups"), [("site", ["site"]), ("all", ["site", "precompute", "test", "dev"])]
+)
+def test_lock_files_hold_every_pin_with_hashes(lock, groups):
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    pins = tomllib.loads((ROOT / "pyproject.toml").read_text())["dependency-groups"]
+    entries = locked(ROOT / "requirements" / f"{lock}.lock")
+    assert entries and all(hashes >= 1 for _, hashes in entries.values())
+    for group in groups:
+        for requirement in map(Requirement, pins[group]):
+            name = requirement.name.lower()
+            if name == "torch":  # the build is TORCH_INDEX's choice (Makefile, README)
+                assert name not in entries
+                continue
+            assert requirement.specifier.contains(entries[name][0]), (lock, requirement)

@@ -71,7 +71,8 @@ def on_page_context(context, page, config, nav):
     """The embed page's link back to the figure in the course (absolute: it opens
     from inside another site's frame)."""
     if source := page.meta.get("embed_of"):
-        url = source.removesuffix("index.md").removesuffix(".md")
+        url = source.removesuffix("index.md")
+        url = url.removesuffix(".md") + "/" if url.endswith(".md") else url
         root = (config["site_url"] or "/").rstrip("/")
         page.meta["embed_link"] = f"{root}/{url}#{page.meta['embed_figure']}"
     return context
@@ -82,7 +83,9 @@ def on_page_content(content: str, page, config, files):
     if page.meta.get("embed_of"):
         # Raw HTML in a partial points at assets from a page one folder deep
         # (chapter-01/); embed/<figure>/ is two.
-        content = re.sub(r'(\b(?:src|href|poster)=")\.\./assets/', r"\1../../assets/", content)
+        content = re.sub(
+            r'(\b(?:src|srcset|href|poster)=")\.\./assets/', r"\1../../assets/", content
+        )
     out, position = [], 0
     for match in re.finditer(r'<figure\b[^>]*\bid="(?P<id>[\w-]+)"[^>]*>', content):
         if "data-figure=" not in match.group(0):
