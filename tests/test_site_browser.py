@@ -73,7 +73,8 @@ def formula_ink(page) -> list[int]:
     formulas are rendered at build time), so nothing moves while the screenshots are
     taken; each waits for the page's fonts."""
     page.wait_for_load_state("networkidle")
-    formulas = page.locator("article .katex:has(.accent-body)")
+    # Visible ones: a formula with phone breaks is also in the page as aligned lines.
+    formulas = page.locator("article .katex:has(.accent-body)").locator("visible=true")
     return [ink_pixels(formulas.nth(i).screenshot()) for i in range(formulas.count())]
 
 

@@ -109,12 +109,20 @@ export function mount(el) {
   const cue = document.createElement("p");
   cue.className = "wtwm-layer-video-cue";
   cue.setAttribute("aria-hidden", "true"); // the same words are in the transcript
-  const track = video.querySelector("track")?.track;
+  const trackElement = video.querySelector("track");
+  const track = trackElement?.track;
   if (track) {
     track.mode = "hidden";
-    on(track, "cuechange", () => {
-      cue.textContent = [...(track.activeCues ?? [])].map((c) => c.text).join(" ");
-    });
+    // The cue at the current time, also before play and after a seek: the line
+    // under a paused video says what its picture shows.
+    const showCue = () => {
+      const t = video.currentTime;
+      const now = [...(track.cues ?? [])].filter((c) => c.startTime <= t && t < c.endTime);
+      cue.textContent = now.map((c) => c.text).join(" ");
+    };
+    on(track, "cuechange", showCue);
+    on(trackElement, "load", showCue);
+    on(video, "seeked", showCue);
   }
 
   on(video, "loadedmetadata", () => {
