@@ -107,11 +107,16 @@ def test_keyboard_chooses_and_the_url_restores(new_page, base_url):
 
 @pytest.mark.browser
 def test_screenshots(new_page, base_url):
-    """For review: 1280 px light, 360 px dark (the broadcast bug, with its warning)."""
-    for scheme, width, query in (("light", 1280, ""), ("dark", 360, "?bugs.bug=broadcast")):
+    """For review: every bug at 1280 px light, the broadcast bug (the longest
+    caption) at 360 px dark."""
+    for scheme, width, bugs in (("light", 1280, DATA["bugs"]), ("dark", 360, ["broadcast"])):
         page = new_page(scheme=scheme, width=width, height=1400 if width == 360 else 1000)
-        open_figure(page, base_url, query)
-        page.evaluate("document.getElementById('fig-bugs').scrollIntoView()")
-        screenshot(page, f"bugs-{width}-{scheme}")
+        open_figure(page, base_url, f"?bugs.bug={bugs[0]}")
+        for bug in bugs:
+            page.check(f"#bugs-bug-{bug}")
+            wait_for_plots_to_show_their_data(page, "#fig-bugs")
+            # below the sticky header
+            page.evaluate("window.scrollTo(0, document.getElementById('fig-bugs').offsetTop - 60)")
+            screenshot(page, f"bugs-{width}-{scheme}-{bug}")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert_clean(page)

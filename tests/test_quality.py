@@ -25,7 +25,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SECTIONS = ["try-it", "gradient-by-hand", "derivative-to-code", "video-layer-forward",
             "layer-widget", "loss-landscape", "reading-loss-curves", "three-knobs",
-            "find-the-function", "save-and-load", "about"]  # fmt: skip
+            "find-the-function", "what-goes-wrong", "save-and-load", "about"]  # fmt: skip
 
 
 def page_paths(built_site: Path) -> list[str]:

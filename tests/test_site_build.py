@@ -12,8 +12,8 @@ from tests.conftest import ROOT
 
 BRIEF_ANCHORS = [
     "try-it", "gradient-by-hand", "derivative-to-code", "video-layer-forward", "layer-widget",
-    "loss-landscape", "reading-loss-curves", "three-knobs", "find-the-function", "save-and-load",
-    "about",
+    "loss-landscape", "reading-loss-curves", "three-knobs", "find-the-function", "what-goes-wrong",
+    "save-and-load", "about",
 ]  # fmt: skip
 
 

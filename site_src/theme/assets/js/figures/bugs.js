@@ -15,7 +15,7 @@ const PREFIX = "bugs";
 // Short, so two fit side by side on a phone; the caption says each in full.
 export const LABELS = {
   zero_grad: "no zero_grad()",
-  eval: "no eval()",
+  eval: "no model.eval()",
   broadcast: "y of shape (N,)",
   lr: "lr × 10",
 };
