@@ -6,27 +6,15 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from precompute import check, paths
+from tests.test_precompute_quick import precompute
 
 ROOT = Path(__file__).resolve().parents[1]
 FILE = Path("data/bugs.json")
-
-
-def precompute(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "precompute", "--no-progress", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")
