@@ -244,6 +244,7 @@ def test_the_worker_keeps_the_dataset_and_calls_send_only_the_inputs():
     kept = json.loads(bridge.call("loss_landscape", "descend", json.dumps(inputs)))
     assert kept["ok"] and kept == sent
     assert bridge.dataset_of("layer_forward") is None
+    assert bridge.dataset_of("gradient_cell") is None  # names DATA, sends its own x and y
 
 
 def test_a_damaged_dataset_is_refused_when_loaded_not_at_every_call():

@@ -26,8 +26,9 @@ def _to_json(value):
 
 
 def dataset_of(module: str) -> str | None:
-    """The dataset a widget module computes on, if it names one."""
-    return getattr(importlib.import_module(module), "DATA", None)
+    """The dataset the worker should keep for a module: one it names and checks."""
+    widget = importlib.import_module(module)
+    return getattr(widget, "DATA", None) if hasattr(widget, "columns") else None
 
 
 def load(module: str, file_json: str) -> None:
