@@ -234,6 +234,8 @@ def test_notebooks_index_lists_every_notebook(built_site):
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_notebook_pages_in_the_browser(new_page, base_url, scheme):
+    from playwright.sync_api import expect
+
     page = new_page(scheme=scheme)
     requests = []
     page.on("request", lambda request: requests.append(request.url))
@@ -244,7 +246,8 @@ def test_notebook_pages_in_the_browser(new_page, base_url, scheme):
     for i, name in enumerate(NAMES):
         page.wait_for_url(re.compile(rf"/notebooks/{name}/(#.*)?$"))  # toc tracking sets #
         link = page.get_by_role("link", name="Download the notebook (.ipynb)")
-        link.wait_for()
+        # Material pushes the URL before it swaps the content: wait for this page's link.
+        expect(link).to_have_attribute("href", re.compile(rf"{name}\.ipynb$"))
         response = page.request.get(link.evaluate("a => a.href"))
         assert response.ok and json.loads(response.body())["cells"]
         assert page.locator(".jp-RenderedImage img").count() >= 1
