@@ -424,9 +424,17 @@ def read_top_to_bottom(page) -> None:
     page.wait_for_load_state("networkidle")
 
 
+# Every element of e that would show, were nothing deferred, is laid out: prose far
+# from the viewport is laid out only as it comes near (site.css), and has no text
+# (innerText) until then.
+ALL_LAID_OUT = """(e) => [e, ...e.querySelectorAll("*")].every((n) =>
+    n.checkVisibility({ contentVisibilityAuto: true }) || !n.checkVisibility())"""
+
+
 def seen_text(locator) -> str:
     """The text a reader sees once they scroll to `locator`."""
     locator.scroll_into_view_if_needed()
+    locator.page.wait_for_function(ALL_LAID_OUT, arg=locator.element_handle())
     return locator.inner_text()
 
 

@@ -199,3 +199,29 @@ def test_a_broken_link_still_shows_every_figure(page, base_url, fragment):
     page.locator("#fig-knobs").scroll_into_view_if_needed()
     page.locator("#fig-knobs .js-plotly-plot .main-svg").first.wait_for()
     assert_clean(page)
+
+
+LAZY_PROSE = (
+    "() => [...document.querySelectorAll('article > p')]"
+    ".filter((p) => getComputedStyle(p).contentVisibility === 'auto').length"
+)
+
+
+def test_prose_far_below_waits_until_a_link_to_a_place_is_followed(new_page, base_url):
+    """On a plain load, prose from the second section on is laid out only as the
+    reader nears it (site.css); the first screen never waits. A link to a place in
+    the page, clicked or loaded, lays everything out first, so the anchor is placed
+    by real sizes (test_links_to_sections_land_on_them checks where it lands)."""
+    page = new_page(width=1280, height=780)
+    page.goto(base_url + "chapter-01/")
+    assert page.evaluate(LAZY_PROSE) > 20
+    first = "getComputedStyle(document.querySelector('article > p')).contentVisibility"
+    assert page.evaluate(first) == "visible"
+    page.locator(".md-sidebar--secondary a[href$='#save-and-load']").click()
+    page.wait_for_function(LANDED, arg="save-and-load")
+    assert page.evaluate(LAZY_PROSE) == 0
+    page.wait_for_load_state("networkidle")  # leaving sooner aborts figures' requests
+    page.goto("about:blank")
+    page.goto(base_url + "chapter-01/#three-knobs")
+    assert page.evaluate(LAZY_PROSE) == 0
+    assert_clean(page)

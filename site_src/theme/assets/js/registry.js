@@ -103,6 +103,17 @@ function mountAll() {
   }
 }
 
+// Off-screen prose is drawn lazily (site.css) until the reader follows a link to a
+// place in a page: the browser, or Material after an instant navigation, then
+// scrolls by the sizes above the anchor, so they must be the real ones. Capture
+// runs before Material's own click handler and before the browser scrolls.
+function drawEverythingForLinks(event) {
+  const link = event.target.closest?.("a[href*='#']");
+  if (event.type === "popstate" || link) document.documentElement.classList.add("wtwm-linked");
+}
+window.addEventListener("click", drawEverythingForLinks, { capture: true });
+window.addEventListener("popstate", drawEverythingForLinks, { capture: true });
+
 // Material's document$ emits on first load and after every instant navigation.
 if (window.document$) window.document$.subscribe(mountAll);
 else mountAll();

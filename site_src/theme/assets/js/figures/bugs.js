@@ -8,7 +8,7 @@ import { captionLine, h, stage, stateButtons } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
 import { extent } from "../lib/numbers.js";
 import { themedPlot } from "../lib/plot.js";
-import { axis, topLegend } from "../lib/plot-spec.js";
+import { lossAxes } from "../lib/plot-spec.js";
 import { readState } from "../lib/url-state.js";
 
 const PREFIX = "bugs";
@@ -47,13 +47,7 @@ export function spec(data, bug, p) {
       line(`train, ${LABELS[bug]}`, run.epoch, run.train_loss, p.train, 2.5, "solid"),
       line(`validation, ${LABELS[bug]}`, run.epoch, run.val_loss, p.val, 2.5, "dash"),
     ],
-    layout: {
-      xaxis: axis.epoch(run.epoch.at(-1)),
-      yaxis: axis.log("MSE loss (log)", [lo / 1.3, hi * 1.3]),
-      legend: topLegend,
-      margin: { t: 64 },
-      hovermode: "x",
-    },
+    layout: lossAxes({ lastEpoch: run.epoch.at(-1), lo, hi, pad: 1.3, top: 64 }),
   };
 }
 

@@ -7,7 +7,7 @@ import { afterAnswer, button, captionLine, h, setText, stage, stateButtons } fro
 import { figure } from "../lib/figure.js";
 import { extent, fmt, padded } from "../lib/numbers.js";
 import { themedPlot } from "../lib/plot.js";
-import { axis, legendColumns, topLegend } from "../lib/plot-spec.js";
+import { axis, legendColumns, lossAxes, topLegend } from "../lib/plot-spec.js";
 import { copyText, readState } from "../lib/url-state.js";
 
 const PREFIX = "knobs";
@@ -192,11 +192,7 @@ function curvesSpec(data, run, base, p, scale) {
       line(run, "val_loss", p.val, "dash", 2.5, "validation, this run"),
     ],
     layout: {
-      xaxis: axis.epoch(scale.lastEpoch),
-      yaxis: axis.log("MSE loss (log)", [lo / 1.6, hi * 1.6]),
-      legend: topLegend,
-      margin: { t: 64 },
-      hovermode: "x",
+      ...lossAxes({ lastEpoch: scale.lastEpoch, lo, hi, pad: 1.6, top: 64 }),
       ...stopShapes(run, p),
     },
   };

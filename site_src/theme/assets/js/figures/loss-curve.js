@@ -6,7 +6,7 @@ import { button, captionLine, h, stage, stateButtons, toggle } from "../lib/dom.
 import { figure } from "../lib/figure.js";
 import { extent, fmt } from "../lib/numbers.js";
 import { themedPlot } from "../lib/plot.js";
-import { axis, topLegend, vline } from "../lib/plot-spec.js";
+import { lossAxes, vline } from "../lib/plot-spec.js";
 import { readState } from "../lib/url-state.js";
 
 const PREFIX = "loss-curve";
@@ -45,11 +45,7 @@ export function spec(data, showVal, p) {
       },
     ],
     layout: {
-      xaxis: axis.epoch(curves.epoch.at(-1)),
-      yaxis: axis.log("MSE loss (log)", [lo / 1.6, hi * 1.6]),
-      legend: topLegend,
-      margin: { t: 40 },
-      hovermode: "x",
+      ...lossAxes({ lastEpoch: curves.epoch.at(-1), lo, hi, pad: 1.6, top: 40 }),
       shapes: showVal ? [vline(data.best_epoch, p.accent, "dot")] : [],
       annotations: showVal
         ? [

@@ -63,9 +63,12 @@ function listenForEngagement() {
   for (const type of ENGAGING_EVENTS) window.addEventListener(type, markEngaged, { capture: true, passive: true });
 }
 
+// A figure whose top edge only peeks in at the bottom of the first screen (its
+// padding, or the start of its controls on a phone) waits for the first scroll too.
+const PEEK_PX = 120;
 function inView(el) {
   const rect = el.getBoundingClientRect();
-  return rect.top < window.innerHeight && rect.bottom > 0;
+  return rect.bottom > 0 && rect.top < window.innerHeight - Math.min(PEEK_PX, rect.height);
 }
 
 // Resolves true once el is in view, or within `margin` of it after the reader has

@@ -46,6 +46,16 @@ export function logTicks(lo, hi) {
   return { tickmode: "array", tickvals: values, ticktext: values.map(text) };
 }
 
+// Loss against epoch, the loss on a log axis from lo / pad to hi * pad, the legend
+// above: the loss charts of the hero, the loss curve, the knobs and the bugs.
+export const lossAxes = ({ lastEpoch, lo, hi, pad, top }) => ({
+  xaxis: axis.epoch(lastEpoch),
+  yaxis: axis.log("MSE loss (log)", [lo / pad, hi * pad]),
+  legend: topLegend,
+  margin: { t: top },
+  hovermode: "x",
+});
+
 // Horizontal legend above the plot: never covers data, wraps on a phone.
 // legendColumns(2) lines short entries up in two columns instead, while each
 // column is wide enough for its entries (themedPlot checks: legendColumnsCollide).
