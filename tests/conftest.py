@@ -424,18 +424,24 @@ def read_top_to_bottom(page) -> None:
     page.wait_for_load_state("networkidle")
 
 
-# Every element of e that would show, were nothing deferred, is laid out: prose far
-# from the viewport is laid out only as it comes near (site.css), and has no text
-# (innerText) until then.
-ALL_LAID_OUT = """(e) => [e, ...e.querySelectorAll("*")].every((n) =>
-    n.checkVisibility({ contentVisibilityAuto: true }) || !n.checkVisibility())"""
+# Prose far from the viewport is laid out only as it comes near (site.css), and
+# has no text (innerText) until then; a reader scrolling through a tall figure
+# brings each part near in turn. Read as the page is after a link is followed:
+# everything laid out (html.wtwm-linked).
+READ_LAID_OUT = """(e) => {
+  const html = document.documentElement;
+  const had = html.classList.contains("wtwm-linked");
+  html.classList.add("wtwm-linked");
+  const text = e.innerText;
+  if (!had) html.classList.remove("wtwm-linked");
+  return text;
+}"""
 
 
 def seen_text(locator) -> str:
-    """The text a reader sees once they scroll to `locator`."""
+    """The text a reader sees once they scroll to `locator`, and through it."""
     locator.scroll_into_view_if_needed()
-    locator.page.wait_for_function(ALL_LAID_OUT, arg=locator.element_handle())
-    return locator.inner_text()
+    return locator.evaluate(READ_LAID_OUT)
 
 
 def toggle_scheme(page, scheme: str) -> None:

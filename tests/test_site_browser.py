@@ -220,8 +220,9 @@ def test_prose_far_below_waits_until_a_link_to_a_place_is_followed(new_page, bas
     page.locator(".md-sidebar--secondary a[href$='#save-and-load']").click()
     page.wait_for_function(LANDED, arg="save-and-load")
     assert page.evaluate(LAZY_PROSE) == 0
-    page.wait_for_load_state("networkidle")  # leaving sooner aborts figures' requests
     page.goto("about:blank")
     page.goto(base_url + "chapter-01/#three-knobs")
     assert page.evaluate(LAZY_PROSE) == 0
+    # Leaving a page mid-load (the next link) aborts its requests: not a failure.
+    page.failed_requests = [r for r in page.failed_requests if "net::ERR_ABORTED" not in r]
     assert_clean(page)
