@@ -47,7 +47,7 @@ export function logTicks(lo, hi) {
 }
 
 // Loss against epoch, the loss on a log axis from lo / pad to hi * pad, the legend
-// above: the loss charts of the hero, the loss curve, the knobs and the bugs.
+// above: the loss charts of the loss curve, the knobs and the bugs.
 export const lossAxes = ({ lastEpoch, lo, hi, pad, top }) => ({
   xaxis: axis.epoch(lastEpoch),
   yaxis: axis.log("MSE loss (log)", [lo / pad, hi * pad]),
