@@ -236,9 +236,20 @@ def test_a_dead_worker_is_noticed_and_the_next_input_restarts_it(context, base_u
 
 
 # --------------------------------- 4. runtime faults are not the reader's
-def test_a_missing_numpy_is_a_start_up_fault_not_ready(context, base_url):
+@pytest.mark.parametrize("link", ["fast", "slow"])
+def test_a_missing_numpy_is_a_start_up_fault_not_ready(context, base_url, link):
+    """On a slow link NumPy's 404 arrives while the runtime is still downloading:
+    Pyodide alone would then never settle (1 start-up in 8 hung here on a fast,
+    loaded machine, where the two raced)."""
     context.route("**/numpy-*.whl", lambda route: route.fulfill(status=404, body="Not Found"))
-    page = chapter(context, base_url)
+    page = context.new_page()
+    if link == "slow":
+        rate = 40e6 / 8  # 40 Mbit/s: the 10 MB runtime takes 2 s, the 404 none
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        conditions = {"offline": False, "latency": 5, "downloadThroughput": rate}
+        cdp.send("Network.emulateNetworkConditions", {**conditions, "uploadThroughput": rate})
+    page.goto(f"{base_url}chapter-01/#layer-widget")
     line = page.locator(f"{LAYER} .wtwm-python-status[data-state=failed]")
     expect(line).to_contain_text(
         "NumPy could not be loaded (could not download numpy-2", timeout=BOOT_MS

@@ -32,6 +32,7 @@ function briefly(error) {
 }
 
 let failedDownload = null; // Pyodide logs a package's failed download and goes on: remember it
+let downloadFailed = null; // while starting: ends the start-up when a runtime file fails
 
 async function fetchChecked(url, init = {}) {
   const name = url.slice(url.lastIndexOf("/") + 1);
@@ -41,10 +42,12 @@ async function fetchChecked(url, init = {}) {
   } catch (error) {
     const why = init.integrity ? "network error or failed integrity check" : "network error";
     failedDownload = new Error(`could not download ${name} (${why})`, { cause: error });
+    downloadFailed?.(failedDownload);
     throw failedDownload;
   }
   if (!response.ok) {
     failedDownload = new Error(`could not download ${name} (HTTP ${response.status})`);
+    downloadFailed?.(failedDownload);
     throw failedDownload;
   }
   return response;
@@ -132,8 +135,22 @@ async function boot({ indexURL, source, sri }) {
   } else {
     importScripts(`${indexURL}pyodide.js`);
   }
+  // loadPyodide never settles when NumPy's download fails before the runtime is up
+  // (Pyodide 0.27 then logs through a runtime not there yet), so a runtime file
+  // that fails to download ends the start-up at once, whenever it fails.
+  const fault = new Promise((_, reject) => {
+    downloadFailed = reject;
+  });
+  fault.catch(() => {});
   const loading = loadPyodide({ indexURL, packages: ["numpy"], stdout: () => {}, stderr: () => {} });
-  pyodide = await Promise.race([loading, failed]);
+  try {
+    pyodide = await Promise.race([loading, failed, fault]);
+  } catch (error) {
+    const numpyMissing = error === failedDownload && error.message.startsWith("could not download numpy-");
+    throw numpyMissing ? new Error(`NumPy could not be loaded (${error.message})`) : error;
+  } finally {
+    downloadFailed = null;
+  }
   self.postMessage({ type: "progress", step: "importing NumPy" });
   let numpy;
   try {
