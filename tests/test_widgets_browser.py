@@ -443,3 +443,36 @@ def test_starting_state_is_in_the_html_without_javascript(built_site):
     assert f"<td>{layer['dloss_dw']:.3g}</td>" in html  # the chain rule, without JavaScript
     # layer, landscape and the gradient cell
     assert html.count('class="wtwm-initial-state"') == 3 and html.count("data-state=") == 3
+
+
+SAVE_DATA = "Object.defineProperty(NetworkInformation.prototype, 'saveData', { get: () => true });"
+
+
+def test_on_save_data_python_waits_for_a_touch(browser, server, base_url):
+    """A reader whose browser asks to save data downloads the 12 MB runtime only
+    by touching a widget, not by scrolling past one."""
+    from tests.conftest import open_context
+
+    context = open_context(browser)
+    context.add_init_script(SAVE_DATA)
+    page = context.new_page()
+    workers = []
+    page.on("request", lambda r: "python-worker.js" in r.url and workers.append(r.url))
+    page.goto(f"{base_url}chapter-01/#layer-widget")
+    widget = page.locator(LAYER)
+    expect(widget).to_have_attribute("data-mounted", "true")
+    line = widget.locator(".wtwm-python-status")
+    expect(line).to_have_attribute("data-state", "idle")
+    expect(line).to_contain_text("Python starts when you touch a control (your browser asks")
+    # Both widgets in view in turn, drawn from the page's starting values: no Python.
+    expect(widget.locator(".js-plotly-plot").first).to_be_visible()
+    wait_for_plots_to_show_their_data(page, LAYER)
+    page.locator(LANDSCAPE).scroll_into_view_if_needed()
+    expect(page.locator(LANDSCAPE)).to_have_attribute("data-mounted", "true")
+    expect(page.locator(f"{LANDSCAPE} .js-plotly-plot").first).to_be_visible()
+    assert workers == []
+    widget.scroll_into_view_if_needed()
+    field(widget, "x").focus()
+    page.wait_for_selector(f"{LAYER}[data-live=true]", timeout=BOOT_MS)
+    assert len(workers) == 1
+    context.close()

@@ -149,7 +149,10 @@ export function selectControl({ name, label, options, value, onChange, d }) {
 }
 
 const STATUS = {
-  idle: () => "Python starts when you scroll here or touch a control.",
+  idle: () =>
+    navigator.connection?.saveData
+      ? "Python starts when you touch a control (your browser asks to save data)."
+      : "Python starts when you scroll here or touch a control.",
   starting: ({ detail }) => (detail ? `Starting Python: ${detail}…` : "Starting Python…"),
   ready: ({ detail, numpy }) => `Python ready (started in ${detail}): NumPy ${numpy} computes in your browser.`,
   failed: ({ detail }) =>

@@ -179,7 +179,8 @@ export async function callPython(module, func, args = {}, { limitMs = CALL_MS, w
 }
 
 // Starts Python when `el` comes within `margin` of the viewport or is first
-// touched, whichever is sooner. Returns a cleanup function.
+// touched, whichever is sooner; on a Save-Data connection only when touched
+// (the runtime is 12 MB). Returns a cleanup function.
 export function startPythonWhenNear(el, margin = "600px") {
   const start = () => {
     cleanup();
@@ -191,7 +192,7 @@ export function startPythonWhenNear(el, margin = "600px") {
     },
     { rootMargin: margin },
   );
-  observer.observe(el);
+  if (!navigator.connection?.saveData) observer.observe(el);
   el.addEventListener("pointerdown", start, { once: true });
   el.addEventListener("focusin", start, { once: true });
   function cleanup() {
