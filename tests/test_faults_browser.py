@@ -239,7 +239,7 @@ def test_a_dead_worker_is_noticed_and_the_next_input_restarts_it(context, base_u
 @pytest.mark.parametrize("link", ["fast", "slow"])
 def test_a_missing_numpy_is_a_start_up_fault_not_ready(context, base_url, link):
     """On a slow link NumPy's 404 arrives while the runtime is still downloading:
-    Pyodide alone would then never settle (1 start-up in 8 hung here on a fast,
+    Pyodide alone would then never settle (2 start-ups in 22 hung here on a fast,
     loaded machine, where the two raced)."""
     context.route("**/numpy-*.whl", lambda route: route.fulfill(status=404, body="Not Found"))
     page = context.new_page()

@@ -17,6 +17,7 @@ from tests.conftest import (
     ARTIFACTS,
     ROOT,
     assert_clean,
+    open_context,
     plot_defects_once_shown,
     plots_behind_their_data,
     screenshot,
@@ -451,8 +452,6 @@ SAVE_DATA = "Object.defineProperty(NetworkInformation.prototype, 'saveData', { g
 def test_on_save_data_python_waits_for_a_touch(browser, server, base_url):
     """A reader whose browser asks to save data downloads the 12 MB runtime only
     by touching a widget, not by scrolling past one."""
-    from tests.conftest import open_context
-
     context = open_context(browser)
     context.add_init_script(SAVE_DATA)
     page = context.new_page()

@@ -31,8 +31,7 @@ function briefly(error) {
   return lines.findLast((line) => /^[A-Z]\w*(Error|Exception): /.test(line)) ?? lines[lines.length - 1];
 }
 
-let failedDownload = null; // Pyodide logs a package's failed download and goes on: remember it
-let downloadFailed = null; // while starting: ends the start-up when a runtime file fails
+let endStartUp = null; // while starting: a runtime file that fails to download ends it
 
 async function fetchChecked(url, init = {}) {
   const name = url.slice(url.lastIndexOf("/") + 1);
@@ -41,14 +40,14 @@ async function fetchChecked(url, init = {}) {
     response = await rawFetch(url, init);
   } catch (error) {
     const why = init.integrity ? "network error or failed integrity check" : "network error";
-    failedDownload = new Error(`could not download ${name} (${why})`, { cause: error });
-    downloadFailed?.(failedDownload);
-    throw failedDownload;
+    const failed = new Error(`could not download ${name} (${why})`, { cause: error });
+    endStartUp?.(failed);
+    throw failed;
   }
   if (!response.ok) {
-    failedDownload = new Error(`could not download ${name} (HTTP ${response.status})`);
-    downloadFailed?.(failedDownload);
-    throw failedDownload;
+    const failed = new Error(`could not download ${name} (HTTP ${response.status})`);
+    endStartUp?.(failed);
+    throw failed;
   }
   return response;
 }
@@ -139,24 +138,24 @@ async function boot({ indexURL, source, sri }) {
   // (Pyodide 0.27 then logs through a runtime not there yet), so a runtime file
   // that fails to download ends the start-up at once, whenever it fails.
   const fault = new Promise((_, reject) => {
-    downloadFailed = reject;
+    endStartUp = reject;
   });
   fault.catch(() => {});
   const loading = loadPyodide({ indexURL, packages: ["numpy"], stdout: () => {}, stderr: () => {} });
   try {
     pyodide = await Promise.race([loading, failed, fault]);
   } catch (error) {
-    const numpyMissing = error === failedDownload && error.message.startsWith("could not download numpy-");
+    const numpyMissing = error.message.startsWith("could not download numpy-");
     throw numpyMissing ? new Error(`NumPy could not be loaded (${error.message})`) : error;
   } finally {
-    downloadFailed = null;
+    endStartUp = null;
   }
   self.postMessage({ type: "progress", step: "importing NumPy" });
   let numpy;
   try {
     numpy = pyodide.runPython("import numpy\nnumpy.__version__"); // "ready" means NumPy works
   } catch (error) {
-    throw new Error(`NumPy could not be loaded (${failedDownload?.message ?? briefly(error)})`);
+    throw new Error(`NumPy could not be loaded (${briefly(error)})`);
   }
   await importWidget("bridge");
   await importWidget("checks"); // shared by the widget modules, which import it
