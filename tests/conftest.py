@@ -451,7 +451,7 @@ def toggle_scheme(page, scheme: str) -> None:
     for _ in range(3):
         if page.evaluate("() => document.body.dataset.mdColorScheme") == wanted:
             return
-        page.locator("form[data-md-component=palette] label:visible").first.click()
+        page.locator("form[data-wtwm-palette] label:visible").first.click()
     assert page.evaluate("() => document.body.dataset.mdColorScheme") == wanted
 
 

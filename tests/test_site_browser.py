@@ -6,6 +6,7 @@ import contextlib
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
 
 from tests.conftest import (
     RECORD_LAYOUT_SHIFTS,
@@ -225,4 +226,45 @@ def test_prose_far_below_waits_until_a_link_to_a_place_is_followed(new_page, bas
     assert page.evaluate(LAZY_PROSE) == 0
     # Leaving a page mid-load (the next link) aborts its requests: not a failure.
     page.failed_requests = [r for r in page.failed_requests if "net::ERR_ABORTED" not in r]
+    assert_clean(page)
+
+
+def test_palette_is_set_before_the_page_draws_and_the_toggle_cycles(new_page, base_url):
+    """The theme is on the body before the content is parsed (no flash of the light
+    theme for a dark-mode reader, no whole-page restyle at start-up); the toggle
+    cycles automatic, light and dark, is remembered, and automatic follows the system."""
+    page = new_page(scheme="dark")
+    # What the first element of the content sees when it is parsed.
+    page.add_init_script(
+        """new MutationObserver((records, observer) => {
+             const h1 = document.querySelector("h1");
+             if (!h1) return;
+             window.__schemeAtFirstHeading = document.body.dataset.mdColorScheme;
+             observer.disconnect();
+           }).observe(document, { childList: true, subtree: true });"""
+    )
+    page.goto(base_url + "chapter-01/")
+    palette = page.locator("form[data-wtwm-palette]")
+    expect(palette).to_have_attribute("data-wired", "true")
+    assert page.evaluate("window.__schemeAtFirstHeading") == "slate"
+    assert page.locator("meta[name=color-scheme]").count() == 0
+    scheme = lambda: page.evaluate("() => document.body.dataset.mdColorScheme")  # noqa: E731
+    label = palette.locator("label:visible")
+    expect(label).to_have_attribute("title", "Switch to light mode")  # automatic now
+    label.click()
+    assert scheme() == "default"
+    expect(label).to_have_attribute("title", "Switch to dark mode")
+    label.click()
+    assert scheme() == "slate"
+    assert page.evaluate("() => document.documentElement.style.colorScheme") == "dark"
+    page.reload()
+    expect(palette).to_have_attribute("data-wired", "true")
+    assert scheme() == "slate"
+    expect(label).to_have_attribute("title", "Switch to system preference")
+    label.click()  # automatic again: follows the system
+    page.emulate_media(color_scheme="light")
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "default")
+    page.locator("#__palette_0").focus()
+    page.keyboard.press("Enter")  # the keyboard cycles too: light
+    expect(label).to_have_attribute("title", "Switch to dark mode")
     assert_clean(page)

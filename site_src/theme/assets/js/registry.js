@@ -4,6 +4,7 @@
 // which runs once the element has left the page. Each figure, and each helper run
 // around the mounting, is isolated: one that throws is shown and logged, and every
 // other figure still mounts. data-mounted says how each ended ("true" or "error").
+import { wirePalette } from "./lib/palette.js";
 import { wirePresentButtons } from "./lib/present.js";
 import { siteRoot } from "./lib/site.js";
 
@@ -98,6 +99,7 @@ function mountAll() {
   safely(watchScrollers);
   safely(watchCodeNavs);
   safely(wirePresentButtons);
+  safely(wirePalette);
   for (const el of document.querySelectorAll("[data-figure]")) {
     if (!mounted.has(el)) mountOne(el);
   }
