@@ -245,8 +245,10 @@ def test_figures_render_from_the_data(page, base_url):
     assert page.locator("#knobs-p option").count() == len(regularisers["knobs"]["dropout"])
     # Captions carry the numbers from the data, rendered at build time.
     caption = seen_text(page.locator("#fig-hero figcaption"))
-    assert f"epoch {overfit['best_epoch']}" in caption
-    assert format(overfit["best_val_loss"], ".3g") in caption
+    assert format(overfit["curves"]["train_loss"][-1], ".3g") in caption
+    assert format(overfit["final_val_loss"], ".3g") in caption
+    # The epoch of the turn is the question under the figure: not given away.
+    assert f"epoch {overfit['best_epoch']}" not in caption
     assert format(data("linear")["critical_lr"], ".3g") in seen_text(
         page.locator("#fig-lr-sweep figcaption")
     )
@@ -475,8 +477,41 @@ def test_plots_draw_their_current_data_after_every_kind_of_change(page, base_url
 
 
 @pytest.mark.browser
+def test_before_the_answer_a_click_marks_a_guess_and_hides_the_turn(page, base_url):
+    """Predict first: until #q-turn-epoch is answered, validation loss is drawn only
+    up to the epoch shown, the turn is not marked, and a click on the loss chart
+    writes the reader's guess into the question instead of choosing an epoch."""
+    open_chapter(page, base_url, figures=["hero"])
+    overfit = data("overfit")
+    loss = gd(page, "hero", 1)
+    assert page.evaluate(f"{loss}.data[1].x.length") == 1  # epoch 0 only
+    assert page.evaluate(f"{loss}.data[0].x.length") == len(overfit["curves"]["epoch"])
+    assert page.locator("#fig-hero text:has-text('memorising from here')").count() == 0
+    hint = page.locator("#q-turn-epoch .wtwm-q-hint")
+    expect(hint).to_be_visible()
+    area = page.locator("#fig-hero .wtwm-hero-loss .nsewdrag").bounding_box()
+    page.mouse.click(area["x"] + area["width"] * 0.25, area["y"] + area["height"] / 2)
+    guess = int(page.input_value("#q-turn-epoch input[type=number]"))
+    assert abs(guess - overfit["curves"]["epoch"][-1] / 4) <= overfit["curves"]["epoch"][-1] / 50
+    assert page.input_value("#hero-epoch") == "0"  # the epoch shown did not move
+    expect(page.locator(f"#fig-hero text:has-text('your guess: epoch {guess}')")).to_have_count(1)
+    caption = seen_text(page.locator("#fig-hero .wtwm-caption-state"))
+    assert f"epoch {overfit['best_epoch']}" not in caption
+    page.click("#q-turn-epoch .wtwm-q-check")  # the answer reveals the whole chart
+    expect(page.locator("#fig-hero text:has-text('memorising from here')")).to_have_count(1)
+    assert page.evaluate(f"{loss}.data[1].x.length") == len(overfit["curves"]["epoch"])
+    assert page.locator("#fig-hero text:has-text('your guess')").count() == 0
+    assert f"epoch {overfit['best_epoch']}" in seen_text(
+        page.locator("#fig-hero .wtwm-caption-state")
+    )
+    assert_clean(page)
+
+
+@pytest.mark.browser
 def test_clicking_the_loss_chart_sets_the_epoch(page, base_url):
     open_chapter(page, base_url, figures=["hero"])
+    page.fill("#q-turn-epoch input[type=number]", "100")  # answered: clicks choose epochs
+    page.click("#q-turn-epoch .wtwm-q-check")
     area = page.locator("#fig-hero .wtwm-hero-loss .nsewdrag").bounding_box()
     page.mouse.click(area["x"] + area["width"] * 0.5, area["y"] + area["height"] / 2)
     epochs = data("overfit")["frames"]["epoch"]
