@@ -1002,6 +1002,14 @@ def test_screenshots_for_review(new_page, base_url, scheme, width):
         locator = page.locator(f"#fig-{figure}")
         locator.scroll_into_view_if_needed()
         locator.screenshot(path=str(ARTIFACTS / f"figure-{figure}-{scheme}-{width}.png"))
+    # The hero before its question is answered, with the reader's guess marked.
+    hero = page.locator("#fig-hero")
+    hero.scroll_into_view_if_needed()
+    area = page.locator("#fig-hero .wtwm-hero-loss .nsewdrag").bounding_box()
+    page.mouse.click(area["x"] + area["width"] * 0.3, area["y"] + area["height"] / 2)
+    page.mouse.move(0, 0)  # no hover label over the chart
+    expect(page.locator("#fig-hero text:has-text('your guess')")).to_have_count(1)
+    hero.screenshot(path=str(ARTIFACTS / f"figure-hero-guess-{scheme}-{width}.png"))
     assert_clean(page)
 
 
