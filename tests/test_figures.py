@@ -896,6 +896,8 @@ def test_plot_text_follows_the_readers_text_size(new_page, base_url):
     text_size(32)
     open_chapter(page, base_url)
     large = plots_as_shown()
+    page.fill("#q-turn-epoch input[type=number]", "100")  # answered: the turn is labelled
+    page.click("#q-turn-epoch .wtwm-q-check")
     for _ in range(3):  # each update scales the spec's own sizes once, never again
         page.locator("#hero-epoch").press("ArrowRight")
     wait_for_plots_to_show_their_data(page, "#fig-hero")
