@@ -271,6 +271,7 @@ def test_without_javascript_the_numbers_are_still_there(new_page, base_url):
     hero = seen_text(page.locator("#fig-hero"))
     assert format(overfit["best_val_loss"], ".3g") in hero and str(overfit["best_epoch"]) in hero
     assert page.locator("#fig-hero .wtwm-fallback table").is_visible()
+    assert page.locator("#q-turn-epoch .wtwm-q-hint").is_hidden()  # no chart to click
     sweep = seen_text(page.locator("#fig-lr-sweep .wtwm-fallback"))
     assert all(run["label"] in sweep for run in linear["lr_sweep"])
     assert format(linear["max_abs_diff"]["w"], ".2g") in seen_text(
@@ -488,7 +489,7 @@ def test_before_the_answer_a_click_marks_a_guess_and_hides_the_turn(page, base_u
     assert page.evaluate(f"{loss}.data[0].x.length") == len(overfit["curves"]["epoch"])
     assert page.locator("#fig-hero text:has-text('memorising from here')").count() == 0
     hint = page.locator("#q-turn-epoch .wtwm-q-hint")
-    expect(hint).to_be_visible()
+    expect(hint).to_be_visible()  # with scripts only (questions.css)
     area = page.locator("#fig-hero .wtwm-hero-loss .nsewdrag").bounding_box()
     page.mouse.click(area["x"] + area["width"] * 0.25, area["y"] + area["height"] / 2)
     guess = int(page.input_value("#q-turn-epoch input[type=number]"))

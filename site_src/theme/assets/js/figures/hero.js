@@ -203,7 +203,6 @@ export const mount = figure(async (el, d) => {
   );
   let labelledOpen = null; // the loss chart's label says what a click does now
   if (question) {
-    question.querySelector(".wtwm-q-hint")?.removeAttribute("hidden");
     d.on(guessInput, "input", () => paint());
     const answered = new MutationObserver(() => paint());
     answered.observe(question, { attributes: true, attributeFilter: ["class"] });
