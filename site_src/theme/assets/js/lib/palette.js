@@ -1,6 +1,7 @@
-// The palette toggle's clicks. partials/palette.html applies the palette while the
-// header is parsed (window.wtwmApplyPalette); this follows the reader's clicks and,
-// in automatic mode, the system's theme, and remembers the choice as Material does.
+// The palette toggle's clicks. partials/palette-apply.html applies the palette
+// right after the header is parsed (window.wtwmApplyPalette); this follows the
+// reader's clicks and, in automatic mode, the system's theme, and remembers the
+// choice as Material does.
 
 let meta = null; // <meta name="theme-color">: the browser's toolbar in the header's colour
 
