@@ -7,7 +7,7 @@ import { figure } from "../lib/figure.js";
 import { extent, fmt, padded } from "../lib/numbers.js";
 import { epochPlayer, scrubPlot } from "../lib/player.js";
 import { themedPlot } from "../lib/plot.js";
-import { axis, legendColumns, topLegend } from "../lib/plot-spec.js";
+import { axis, topLegend } from "../lib/plot-spec.js";
 
 const PREFIX = "converge";
 
@@ -54,7 +54,7 @@ export function fitSpec(data, converge, i, p) {
     layout: {
       xaxis: axis.linear("x", padded(extent(data.grid.x), 0.02)),
       yaxis: axis.linear("y", padded(extent(data.train.y, data.grid.y_true), 0.15)),
-      legend: legendColumns(2),
+      legend: topLegend,
       margin: { t: 56 },
     },
   };

@@ -11,7 +11,7 @@ import { figure } from "../lib/figure.js";
 import { extent, fmt, nearestIndex, padded } from "../lib/numbers.js";
 import { epochPlayer, scrubPlot } from "../lib/player.js";
 import { themedPlot } from "../lib/plot.js";
-import { axis, legendColumns, topLegend, vline } from "../lib/plot-spec.js";
+import { axis, topLegend, vline } from "../lib/plot-spec.js";
 
 const PREFIX = "hero";
 
@@ -51,7 +51,7 @@ export function fitSpec(data, yHat, p) {
     layout: {
       xaxis: axis.linear("x", padded(extent(data.grid.x), 0.02)),
       yaxis: axis.linear("y", padded(extent(data.train.y, data.val.y, data.grid.y_true), 0.15)),
-      legend: legendColumns(2),
+      legend: topLegend,
       margin: { t: 56 },
       hovermode: "closest",
     },

@@ -7,7 +7,7 @@ import { afterAnswer, button, captionLine, h, setText, stage, stateButtons } fro
 import { figure } from "../lib/figure.js";
 import { extent, fmt, padded } from "../lib/numbers.js";
 import { themedPlot } from "../lib/plot.js";
-import { axis, legendColumns, lossAxes, topLegend } from "../lib/plot-spec.js";
+import { axis, lossAxes, topLegend } from "../lib/plot-spec.js";
 import { copyText, readState } from "../lib/url-state.js";
 
 const PREFIX = "knobs";
@@ -134,7 +134,7 @@ function fitSpec(data, run, base, p, scale) {
     layout: {
       xaxis: axis.linear("x", scale.fitX),
       yaxis: axis.linear("y", scale.fitY),
-      legend: legendColumns(2),
+      legend: topLegend,
       margin: { t: 64 },
     },
   };

@@ -6,7 +6,7 @@ import { captionLine, h, stage } from "../lib/dom.js";
 import { figure } from "../lib/figure.js";
 import { extent, fmt, padded } from "../lib/numbers.js";
 import { themedPlot } from "../lib/plot.js";
-import { axis, legendColumns } from "../lib/plot-spec.js";
+import { axis, topLegend } from "../lib/plot-spec.js";
 
 // Four stacked panels sharing the epoch axis (top to bottom).
 const PANELS = [
@@ -90,7 +90,7 @@ export function spec(data, p) {
   });
   const layout = {
     xaxis: axis.epoch(numpy.epoch.at(-1), { anchor: "y4" }),
-    legend: legendColumns(2),
+    legend: topLegend,
     margin: { t: 40, l: 64 },
     hovermode: "x",
   };

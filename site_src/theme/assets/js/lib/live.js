@@ -1,12 +1,7 @@
-// Inputs -> a Python call -> a draw, for the live widgets.
-//
-// The newest input wins: while a call is in flight, later inputs overwrite one
-// waiting slot, so at most one call runs and the reader never waits behind stale
-// work. A result is drawn in the next animation frame, once per frame however many
-// arrive.
-//
+// Inputs -> a Python call -> a draw. The newest input wins: later inputs overwrite
+// one waiting slot, so one call runs and the reader never waits behind stale work;
+// a result is drawn in the next animation frame, once per frame.
 // compute(request) -> result; draw(result, request); fail(error, request).
-// Returns update(state).
 export function liveUpdate({ compute, draw, fail, d }) {
   let waiting = null; // the newest input not sent yet
   let running = false;

@@ -3,19 +3,10 @@
 
 export const axis = {
   epoch: (maxEpoch, extra = {}) => ({ title: { text: "epoch" }, range: [0, maxEpoch], fixedrange: true, ...extra }),
-  linear: (title, range, extra = {}) => ({
-    title: { text: title },
-    ...(range ? { range } : {}),
-    fixedrange: true,
-    ...extra,
-  }),
+  linear: (title, range, extra = {}) => ({ title: { text: title }, range, fixedrange: true, ...extra }), // no range: auto
   // Pass the range in data units: Plotly's log-axis range is in powers of ten.
   log: (title, [lo, hi], extra = {}) => ({
-    type: "log",
-    title: { text: title },
-    fixedrange: true,
-    range: [Math.log10(lo), Math.log10(hi)],
-    ...logTicks(lo, hi),
+    ...axis.linear(title, [Math.log10(lo), Math.log10(hi)], { type: "log", ...logTicks(lo, hi) }),
     ...extra,
   }),
 };
@@ -56,9 +47,8 @@ export const lossAxes = ({ lastEpoch, lo, hi, pad, top }) => ({
   hovermode: "x",
 });
 
-// Horizontal legend above the plot: never covers data, wraps on a phone.
-// legendColumns(2) lines short entries up in two columns instead, while each
-// column is wide enough for its entries (themedPlot checks: legendColumnsCollide).
+// Horizontal legend above the plot: never covers data, wraps on a phone; the
+// reader's state lives in the controls and the URL, not in the legend.
 export const topLegend = {
   orientation: "h",
   traceorder: "normal",
@@ -68,27 +58,15 @@ export const topLegend = {
   yanchor: "bottom",
   itemclick: false,
   itemdoubleclick: false,
-}; // state lives in the controls and the URL, not the legend
-export const legendColumns = (n) => ({ ...topLegend, entrywidth: 1 / n, entrywidthmode: "fraction" });
+};
 
 // A vertical line at x spanning the plot height, and its label.
 export function vline(x, color, dash = "dot", extra = {}) {
-  return {
-    type: "line",
-    xref: "x",
-    yref: "paper",
-    x0: x,
-    x1: x,
-    y0: 0,
-    y1: 1,
-    line: { color, width: 1.5, dash },
-    ...extra,
-  };
+  const line = { color, width: 1.5, dash };
+  return { type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1, line, ...extra };
 }
 
-export function isObject(value) {
-  return value && typeof value === "object" && !Array.isArray(value);
-}
+export const isObject = (value) => value && typeof value === "object" && !Array.isArray(value);
 
 export function merge(base, extra) {
   const out = { ...base };

@@ -1,12 +1,8 @@
-// The one rendering layer for the chapter's data figures, through Plotly's public
-// API only. A figure describes WHAT to draw, spec(palette, scheme) -> {data, layout}
-// (built with lib/plot-spec.js); themedPlot draws it in the current theme, again
-// when the reader switches theme or the plot's box changes size, and at
-// plot.update(): nothing when the spec did not change; Plotly.animate of just the
-// traces whose points alone changed (a moving point or tangent, without
-// recomputing a contour map under it); else Plotly.react. Figures keep unchanged
-// data arrays by reference: a long array is compared by identity, the rest by value.
-import { legendColumnsCollide, scaledText, textScaleOf } from "./plot-fit.js";
+// Draws a figure's spec(palette, scheme) -> {data, layout} with Plotly's public API,
+// again when the theme or the box changes and at plot.update(): Plotly.animate when
+// only points moved (no contour map recomputed under a moving point), else react.
+// Long data arrays are compared by identity: figures keep unchanged ones.
+import { scaledText, textScaleOf } from "./plot-fit.js";
 import { axisKeys, merge } from "./plot-spec.js";
 import { loadPlotly, PLOT_CONFIG } from "./plotly.js";
 import { currentScheme, onSchemeChange, palette, themedLayout } from "./theme.js";
@@ -29,8 +25,6 @@ const signatures = (data, layout) => ({
 
 export async function themedPlot(container, spec, d) {
   const Plotly = await loadPlotly();
-  let legend = null; // as the spec asks for it
-  let wrapLegend = false; // measured after each resize (fit), not on every update
   let textScale = textScaleOf(container);
   let drawn = signatures([], {});
   let revision = 0;
@@ -39,8 +33,6 @@ export async function themedPlot(container, spec, d) {
     const { data, layout } = spec(palette(scheme), scheme);
     const themed = themedLayout(scheme);
     for (const key of axisKeys(layout)) layout[key] = merge(themed.xaxis, layout[key]);
-    legend = layout.legend;
-    if (wrapLegend) layout.legend = { ...legend, entrywidth: undefined, entrywidthmode: undefined };
     const full = merge(themed, layout);
     return [data, textScale > 1 ? scaledText(full, textScale) : full];
   };
@@ -62,21 +54,17 @@ export async function themedPlot(container, spec, d) {
   };
   await react(...current());
 
-  // Fitted to its box when the box changes size (Plotly's own `responsive` option
-  // follows the window only). The legend's columns, if they would collide, wrap.
+  // Fitted to its box when the box changes size: Plotly's own `responsive`
+  // option follows the window only.
   const fit = async () => {
     const { width, height } = container.querySelector(".main-svg").getBoundingClientRect();
     const resized = Math.round(width) !== container.clientWidth || Math.round(height) !== container.clientHeight;
-    const wrap = legendColumnsCollide(container, legend);
     const scale = textScaleOf(container);
-    if (!resized && wrap === wrapLegend && scale === textScale) return;
-    wrapLegend = wrap;
+    if (!resized && scale === textScale) return;
     textScale = scale;
     if (resized) await Plotly.Plots.resize(container);
     await react(...current());
-    // Laid out again from the state just drawn: after a resize alone, a legend that
-    // gained or lost a row stayed where it was, over the data.
-    await Plotly.redraw(container);
+    await Plotly.redraw(container); // else a legend that gained a row after a resize stays over the data
   };
   let fitting = Promise.resolve();
   const refit = () => (fitting = fitting.then(fit)); // one fit at a time

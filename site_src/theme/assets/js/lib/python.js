@@ -1,28 +1,21 @@
-// One owner for Python in the browser: a single Pyodide instance in a Web Worker,
-// booted lazily by the first widget that asks, shared by every widget, and kept
-// across instant navigations (this module is evaluated once per page session).
-//
-// Nothing waits for ever: start-up fails after STALL_MS without progress, and a
-// call without an answer after CALL_MS (or its own limitMs) means the worker died
-// or hangs; it is ended, and the next call starts a new one. Calls reject with PythonError when
-// widget Python refuses the reader's input, and PythonFault when the runtime
-// failed (a download, a missing package, a dead worker): they read differently.
+// One Pyodide in a Web Worker, started by the first widget that asks and shared
+// by all, across instant navigations. Nothing waits for ever: start-up fails after
+// STALL_MS without progress; a call unanswered after its limit ends the worker,
+// and the next call starts a new one.
 import { siteConfig, siteUrl } from "./site.js";
 
 export const STALL_MS = 45_000; // a slow link keeps sending bytes; a stuck start-up does not
-export const CALL_MS = 10_000; // the slowest batch takes well under a second
+export const CALL_MS = 10_000; // a widget's call takes milliseconds
 
-// An error raised by widget Python (bad input, divergence): show it, don't log it.
+// Widget Python refused the reader's input (shown, not logged); the runtime failed
+// (a download, a dead worker); a call ran past its time limit (worker ended).
 export class PythonError extends Error {}
-// The runtime failed, not the reader's input: say so, and offer a way back.
 export class PythonFault extends Error {}
-// A call ran past its time limit (the reader's own code looping, say): the worker
-// was ended, and the next call starts a new one.
 export class PythonTimeout extends PythonFault {}
 
 let worker = null;
 let ready = null; // a promise while a worker starts or runs, or after a failed start-up
-let booted = null; // {resolve, reject} of `ready` until the worker says ready
+let booted = null; // resolvers of `ready` until the worker says ready
 let stall = 0;
 let nextId = 0;
 const pending = new Map(); // id -> {resolve, reject, timer}
@@ -44,21 +37,13 @@ export function onPythonStatus(listener) {
 }
 
 function bootMessage() {
-  const config = siteConfig().pyodide ?? { source: "local", sri: {} };
-  const indexURL = config.source === "cdn" ? config.cdn_url : siteUrl("assets/vendor/pyodide/");
-  return {
-    type: "boot",
-    indexURL,
-    source: config.source,
-    sri: config.sri ?? {},
-    widgetsURL: siteUrl("assets/widgets/"),
-    dataURL: siteUrl("data/"),
-  };
+  const { source = "local", cdn_url, sri = {} } = siteConfig().pyodide ?? {};
+  const indexURL = source === "cdn" ? cdn_url : siteUrl("assets/vendor/pyodide/");
+  return { type: "boot", indexURL, source, sri, widgetsURL: siteUrl("assets/widgets/"), dataURL: siteUrl("data/") };
 }
 
-// Ends the worker and everything waiting on it. After a crash the next call
-// starts a new one; a failed start-up is tried again only by restartPython
-// (Retry), not by every widget that scrolls into view.
+// Ends the worker and everything waiting on it. A failed start-up is tried again
+// only by restartPython (Retry), not by every widget that scrolls into view.
 function giveUp(state, reason) {
   clearTimeout(stall);
   worker?.terminate();
@@ -82,9 +67,8 @@ function watchStall() {
 const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
 const shortName = (file) => file.replace(/-\d.*\.whl$/, ""); // numpy-2.0.2-cp312-…whl -> numpy
 
-// "downloading pyodide.asm.wasm: 3.1 of 12.5 MB": the largest file still coming
-// and the bytes of all so far. One name only: the widgets reserve the line's
-// height (controls.js), and a longer text would push the page down as it grows.
+// "downloading pyodide.asm.wasm: 3.1 of 12.5 MB": one name only, the largest file
+// still coming, so the line (whose height is reserved) never grows.
 function progressText({ files, step }) {
   if (step) return step;
   const sizes = Object.entries(files);
@@ -124,9 +108,8 @@ function onMessage({ data }) {
 // Starts Python if it is not running yet; resolves once NumPy is imported.
 export function startPython() {
   if (ready) return ready;
-  const starting = new Promise((resolve, reject) => {
-    booted = { resolve, reject };
-  });
+  booted = Promise.withResolvers();
+  const starting = booted.promise;
   starting.catch(() => {}); // callers handle failure through status and their own awaits
   ready = starting;
   setStatus("starting");
@@ -149,10 +132,7 @@ export function startPython() {
 function send(message, limitMs = CALL_MS, why = "no answer") {
   const id = ++nextId;
   return new Promise((resolve, reject) => {
-    if (!worker) {
-      reject(new PythonFault(status.detail || "Python is not running"));
-      return;
-    }
+    if (!worker) return reject(new PythonFault(status.detail || "Python is not running"));
     // Python running in the worker cannot be interrupted from here: end the worker.
     const timer = setTimeout(() => {
       const reason = `${why} within ${limitMs / 1000} s`;
@@ -171,34 +151,27 @@ export function restartPython() {
   return startPython();
 }
 
-// Runs module.func(**args) in Pyodide; args and result travel as JSON. A call
-// may set its own time limit (limitMs) and the words for running past it (why).
+// Runs module.func(**args) in Pyodide (JSON both ways), within limitMs.
 export async function callPython(module, func, args = {}, { limitMs = CALL_MS, why } = {}) {
   await startPython();
   return send({ type: "call", module, func, args }, limitMs, why);
 }
 
-// Starts Python when `el` comes within `margin` of the viewport or is first
-// touched, whichever is sooner; on a Save-Data connection only when touched
-// (the runtime is 12 MB). Returns a cleanup function.
+// Starts Python when `el` nears the viewport or is first touched; on a Save-Data
+// connection only when touched (the runtime is 12 MB). Returns a cleanup.
 export function startPythonWhenNear(el, margin = "600px") {
+  const touched = new AbortController();
+  const near = (entries) => entries.some((entry) => entry.isIntersecting) && start();
+  const observer = new IntersectionObserver(near, { rootMargin: margin });
+  const cleanup = () => {
+    observer.disconnect();
+    touched.abort();
+  };
   const start = () => {
     cleanup();
     startPython();
   };
-  const observer = new IntersectionObserver(
-    (entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) start();
-    },
-    { rootMargin: margin },
-  );
   if (!navigator.connection?.saveData) observer.observe(el);
-  el.addEventListener("pointerdown", start, { once: true });
-  el.addEventListener("focusin", start, { once: true });
-  function cleanup() {
-    observer.disconnect();
-    el.removeEventListener("pointerdown", start);
-    el.removeEventListener("focusin", start);
-  }
+  for (const type of ["pointerdown", "focusin"]) el.addEventListener(type, start, { signal: touched.signal });
   return cleanup;
 }
