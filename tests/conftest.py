@@ -217,17 +217,38 @@ document.addEventListener("securitypolicyviolation", (e) =>
 """
 
 
+class FailedRequest(str):
+    """A failed request's "url (failure)", and how many times the page had navigated
+    when it was sent."""
+
+    navigation = 0
+
+
 def instrument(page):
     """Record console errors, page errors, failed requests and CSP violations."""
     page.add_init_script(CSP_LISTENER)
     page.console_errors = []
     page.failed_requests = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.on("pageerror", lambda e: page.console_errors.append(f"pageerror: {e}"))
-    page.on(
-        "requestfailed",
-        lambda r: page.failed_requests.append(f"{r.url} ({r.failure})"),
-    )
+    page.navigations = 0  # of the main frame, but not to another #fragment only
+    sent_at = {}  # request -> page.navigations when it was sent
+    last = [None]
+
+    def navigated(frame):
+        if frame != page.main_frame:
+            return
+        before, last[0] = last[0], frame.url
+        if before is None or before.split("#")[0] != frame.url.split("#")[0] or before == frame.url:
+            page.navigations += 1  # a load, a reload, or an address the page wrote
+
+    def failed(request):
+        entry = FailedRequest(f"{request.url} ({request.failure})")
+        entry.navigation = sent_at.pop(request, page.navigations)
+        page.failed_requests.append(entry)
+
+    page.on("framenavigated", navigated)
+    page.on("request", lambda r: sent_at.__setitem__(r, page.navigations))
+    page.on("requestfinished", lambda r: sent_at.pop(r, None))
+    page.on("requestfailed", failed)
     page.on(
         "response",
         lambda r: r.status >= 400 and page.failed_requests.append(f"{r.url} (HTTP {r.status})"),
@@ -235,10 +256,18 @@ def instrument(page):
     return page
 
 
+def cut_off_by_navigation(page, entry) -> bool:
+    """A request the page's next navigation aborted (the document that sent it is
+    gone): the browser's doing, not a fault of the site."""
+    sent_at = getattr(entry, "navigation", page.navigations)
+    return "net::ERR_ABORTED" in entry and sent_at < page.navigations
+
+
 def assert_clean(page):
     assert page.evaluate("window.__cspViolations") == [], "CSP violations"
     assert page.console_errors == [], page.console_errors
-    assert page.failed_requests == [], page.failed_requests
+    failed = [entry for entry in page.failed_requests if not cut_off_by_navigation(page, entry)]
+    assert failed == [], failed
 
 
 @pytest.fixture(params=["light", "dark"])

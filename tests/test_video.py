@@ -215,6 +215,7 @@ def test_video_survives_instant_navigation_round_trips(new_page, base_url):
         page.locator('.md-nav a[href$="/chapter-01/"]').first.dispatch_event("click")
         page.wait_for_url(re.compile(r"/chapter-01/(#.*)?$"))
         page.wait_for_load_state("networkidle")
+        page.locator("#fig-layer-video").scroll_into_view_if_needed()  # it mounts when near
         page.wait_for_function(  # remounted on the new content, with the dark recording
             """() => document.querySelector("video.wtwm-layer-video-player")
                          ?.currentSrc.endsWith("layer-forward-dark.mp4")"""

@@ -2,6 +2,7 @@
 // the poster and a link to each recording; this upgrades it to a <video> that loads
 // only the recording for the current theme and switches when the reader toggles it.
 // State in the URL: ?video.t=12.5 starts the video at 12.5 s.
+import { whenNear } from "../lib/figure.js";
 import { currentScheme, onSchemeChange } from "../lib/theme.js";
 import { clearState, copyText, linkTo, readState } from "../lib/url-state.js";
 
@@ -76,7 +77,8 @@ function buildControls() {
   return controls;
 }
 
-export function mount(el) {
+export async function mount(el) {
+  if (!(await whenNear(el))) return undefined; // the poster and links serve until the reader nears
   const { byScheme, captions } = sources(el);
   if (!byScheme.light || !byScheme.dark) throw new Error("recording links are missing");
   const stage = el.querySelector(".wtwm-layer-video-stage");
