@@ -15,7 +15,7 @@ export class PythonTimeout extends PythonFault {}
 
 let worker = null;
 let ready = null; // a promise while a worker starts or runs, or after a failed start-up
-let booted = null; // resolvers of `ready` until the worker says ready
+let booted = null; // {resolve, reject} of `ready` until the worker says ready
 let stall = 0;
 let nextId = 0;
 const pending = new Map(); // id -> {resolve, reject, timer}
@@ -108,8 +108,9 @@ function onMessage({ data }) {
 // Starts Python if it is not running yet; resolves once NumPy is imported.
 export function startPython() {
   if (ready) return ready;
-  booted = Promise.withResolvers();
-  const starting = booted.promise;
+  const starting = new Promise((resolve, reject) => {
+    booted = { resolve, reject }; // not Promise.withResolvers: Safari before 17.4 lacks it
+  });
   starting.catch(() => {}); // callers handle failure through status and their own awaits
   ready = starting;
   setStatus("starting");
