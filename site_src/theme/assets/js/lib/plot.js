@@ -41,7 +41,6 @@ export async function themedPlot(container, spec, d) {
     return Plotly.react(container, data, { ...layout, datarevision: ++revision }, PLOT_CONFIG);
   };
   const plot = {
-    gd: container,
     update() {
       const [data, layout] = current();
       const next = signatures(data, layout);
