@@ -55,6 +55,38 @@ def test_instant_navigation_round_trip(page, base_url):
     page.wait_for_url("**/chapter-01/**")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("window.__sameDocument === true")
+    # The chapter's own stylesheet (KaTeX's) came with it, once, and applies.
+    assert page.evaluate("document.querySelectorAll('link[href$=\"katex.min.css\"]').length") == 1
+    assert "KaTeX_Main" in page.evaluate(
+        "getComputedStyle(document.querySelector('.katex')).fontFamily"
+    )
+    assert_clean(page)
+
+
+# Counts stylesheet links given a new href once the body exists: each is reloaded
+# and restyles the whole page.
+RECORD_STYLESHEET_RELOADS = """
+window.__reloads = [];
+const href = Object.getOwnPropertyDescriptor(HTMLLinkElement.prototype, "href");
+Object.defineProperty(HTMLLinkElement.prototype, "href", { ...href, set(value) {
+  if (this.rel === "stylesheet" && document.body && this.getAttribute("href") !== value)
+    window.__reloads.push(this.getAttribute("href"));
+  href.set.call(this, value);
+} });
+"""
+
+
+def test_no_stylesheet_is_reloaded_once_the_page_is_drawn(new_page, base_url):
+    """Material's instant navigation gives every relative link its absolute URL
+    when it starts. main.html does that for the head's links before the body is
+    parsed, and a page's own stylesheets (KaTeX, the notebooks') are in the head."""
+    page = new_page()
+    page.add_init_script(RECORD_STYLESHEET_RELOADS)
+    for path in ("chapter-01/", "notebooks/numpy-training-loop/", ""):
+        page.goto(base_url + path)
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.__reloads") == [], path
+        assert page.locator("body link[rel=stylesheet]").count() == 0, path
     assert_clean(page)
 
 

@@ -78,8 +78,7 @@ def on_page_content(content: str, page, config, files):
     items = [key(match) for match in matches]
     render_all([(form, True) for tex, display in items if display for form in variants(tex) or ()])
     render_all([item for item in items if not (item[1] and variants(item[0]))])
-    # In the content, not <head>: instant navigation swaps content but prunes <head>.
-    stylesheet = f'<link rel="stylesheet" href="{_katex_css_url(page)}">\n'
+    add_stylesheet(page, KATEX_CSS)
     # Long display formulas scroll sideways on phones: keep the scroller keyboard-reachable.
     content = MATH.sub(rendered, content)
     # KaTeX writes each formula three times (MathML, its TeX source, HTML glyphs):
@@ -87,11 +86,19 @@ def on_page_content(content: str, page, config, files):
     content = content.replace(
         '<span class="katex-mathml">', '<span class="katex-mathml" data-search-exclude>'
     )
-    return stylesheet + content.replace(
+    return content.replace(
         '<span class="katex-display">', '<span class="katex-display" tabindex="0">'
     )
 
 
-def _katex_css_url(page) -> str:
-    depth = page.url.count("/")
-    return "../" * depth + "assets/vendor/katex/katex.min.css"
+KATEX_CSS = "assets/vendor/katex/katex.min.css"
+
+
+def add_stylesheet(page, path: str) -> None:
+    """A stylesheet only this page needs, linked in its <head> (main.html). There,
+    not in the content: Material's instant navigation resolves every relative href
+    when it starts, and a stylesheet given a new href is reloaded and restyles the
+    whole page; main.html resolves the head's links before the body is parsed."""
+    sheets = page.meta.setdefault("stylesheets", [])
+    if path not in sheets:
+        sheets.append(path)

@@ -144,16 +144,14 @@ def download_link(page, config) -> str:
     )
 
 
-def stylesheets(page, has_math: bool) -> str:
-    """In the content, not <head>: instant navigation swaps content but prunes <head>."""
-    up = "../" * page.url.count("/")
-    links = [
-        f'<link rel="stylesheet" href="{up}assets/css/jupyter.css">',
-        f'<link rel="stylesheet" href="{up}assets/css/notebooks.css">',
-    ]
-    if has_math:
-        links.append(f'<link rel="stylesheet" href="{_math_hook()._katex_css_url(page)}">')
-    return "\n".join(links) + "\n"
+def add_stylesheets(page, has_math: bool) -> None:
+    math = _math_hook()
+    for path in (
+        "assets/css/jupyter.css",
+        "assets/css/notebooks.css",
+        *([math.KATEX_CSS] if has_math else []),
+    ):
+        math.add_stylesheet(page, path)
 
 
 def on_page_content(content: str, page, config, files):  # MkDocs hook signature
@@ -175,4 +173,5 @@ def on_page_content(content: str, page, config, files):  # MkDocs hook signature
         raise PluginError(f"{page.file.src_uri}: notebook page still loads from another origin")
     if has_math:
         page.meta["has_math"] = True
-    return stylesheets(page, has_math) + download_link(page, config) + content
+    add_stylesheets(page, has_math)
+    return download_link(page, config) + content
