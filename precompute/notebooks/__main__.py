@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import sys
 import tempfile
 import time
@@ -50,9 +51,13 @@ def execute(nb) -> float:
         km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(folder) / "kernel"))
         client = NotebookClient(nb, km=km, timeout=TIMEOUT, record_timing=False,
                                 resources={"metadata": {"path": folder}})  # fmt: skip
+        # One torch thread, as precompute runs (1 or 2 give the same bits, cli.py):
+        # two threads waiting on each other beside other CPU-bound work made the
+        # regularisers notebook run for minutes instead of seconds.
+        env = {**os.environ, "OMP_NUM_THREADS": "1"}
         started = time.perf_counter()
         try:
-            client.execute()
+            client.execute(env=env)
         finally:
             if km.has_kernel:  # a kernel manager we made is ours to stop
                 km.shutdown_kernel(now=True)
