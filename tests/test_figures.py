@@ -577,8 +577,13 @@ def test_knobs_select_a_run_and_update_the_table(page, base_url):
     )  # fmt: skip
     assert page.evaluate(f"{gd(page, 'knobs')}.data[4].y") == run["y_hat"]
     kept = run["weight_norms"]["epoch"].index(run["summary"]["kept_epoch"])
-    assert page.evaluate(f"{gd(page, 'knobs', 2)}.data[1].y") == run["weight_norms"]["layers"][kept]
-    # The table and the code follow the plots one frame later (afterAnswer).
+    # The norms, the table and the code follow the fit and the curves one frame
+    # later (afterAnswer).
+    page.wait_for_function(
+        f"(y) => {{ const n = {gd(page, 'knobs', 2)}.data[1].y;"
+        " return n.length === y.length && n.every((v, i) => v === y[i]); }",
+        arg=run["weight_norms"]["layers"][kept],
+    )
     expect(table).to_contain_text(format(run["summary"]["test_loss"], ".3g"))
     assert table.inner_text() != before
     page.click("#fig-knobs .wtwm-knobs-code summary")  # the code panel opens on request

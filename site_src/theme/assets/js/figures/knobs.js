@@ -392,9 +392,12 @@ export const mount = figure(async (el, d) => {
     return out;
   }
   const codeText = () => codeFor(knobs, { ...file.config, patience: data.patience }, source);
-  // The plots answer a change; the table, the code and the caption sentence follow
-  // in the next animation frame (afterAnswer).
+  // The fit and the loss curves answer a change; the weight norms beside the
+  // table, the table, the code and the caption sentence follow in the next
+  // animation frame (afterAnswer).
+  const [fitPlot, curvesPlot, normsPlot] = drawn;
   const showDetails = afterAnswer(() => {
+    normsPlot.update();
     summary.fill(run, base);
     setText(code, codeText());
     say(describe(knobs, run, base));
@@ -414,7 +417,8 @@ export const mount = figure(async (el, d) => {
     if (stopping.checked !== knobs.early_stopping) stopping.checked = knobs.early_stopping;
     showValue(decay.input, String(data.knobs.weight_decay.find((v) => same(v, knobs.weight_decay))));
     showValue(dropout.input, String(data.knobs.dropout.find((v) => same(v, knobs.dropout))));
-    for (const plot of drawn) plot.update();
+    fitPlot.update();
+    curvesPlot.update();
     show();
     buttons.save();
   }
