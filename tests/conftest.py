@@ -426,6 +426,16 @@ def tables_wider_than_their_box(page, selector: str) -> list[str]:
     return page.evaluate(TABLES_WIDER_THAN_THEIR_BOX, selector)
 
 
+def wait_for_page(page, url: str) -> None:
+    """After an instant navigation to url (no fragment): Material changes the
+    address at once and the content once it has fetched the page, then the head,
+    whose canonical link names the page (the test site's site_url is base_url)."""
+    page.wait_for_url(f"{url}**")
+    page.wait_for_function(
+        "(url) => document.querySelector('link[rel=canonical]')?.href === url", arg=url
+    )
+
+
 def wait_frames(page, n: int) -> None:
     """Wait for n animation frames: long enough for anything that runs per frame to
     have moved, whatever the machine's speed."""

@@ -23,6 +23,7 @@ from tests.conftest import (
     screenshot,
     tables_wider_than_their_box,
     toggle_scheme,
+    wait_for_page,
     wait_for_plots_to_show_their_data,
     wait_frames,
 )
@@ -412,7 +413,7 @@ def test_instant_navigation_round_trip_boots_python_once(page, base_url):
     page.evaluate("() => { window.__sameDocument = true; }")
     for _ in range(2):
         page.locator("article a[href*='chapter-01']").first.click()
-        page.wait_for_url("**/chapter-01/**")
+        wait_for_page(page, base_url + "chapter-01/")
         widget = page.locator(LAYER)
         widget.scroll_into_view_if_needed()
         page.wait_for_selector(f"{LAYER}[data-live=true]", timeout=BOOT_MS)
@@ -420,7 +421,7 @@ def test_instant_navigation_round_trip_boots_python_once(page, base_url):
         drawn_after(page, LAYER, lambda w=widget: field(w, "x").fill("2"))
         assert layer_point(page)[0] == pytest.approx(1.5 * 2 - 0.5)
         page.go_back()
-        page.wait_for_url(base_url)
+        wait_for_page(page, base_url)
     assert page.evaluate("() => window.__sameDocument === true"), "a full page load happened"
     assert len(wasm) == 1, wasm
     assert_clean(page)
