@@ -85,7 +85,9 @@ def test_rerun_is_cached_and_a_rerun_on_other_kernels_agrees(quick, tmp_path):
     # Another process count, thread count and kernel path (AVX2 instead of this
     # CPU's own, AVX-512 here): --check passes, and in fact no byte differs.
     again = tmp_path / "again"
-    env = {**os.environ, "ATEN_CPU_CAPABILITY": "avx2"}
+    # PASSIVE: torch's two threads sleep while they wait for each other instead of
+    # spinning, which beside other CPU-bound work slowed this run several-fold.
+    env = {**os.environ, "ATEN_CPU_CAPABILITY": "avx2", "OMP_WAIT_POLICY": "PASSIVE"}
     args = ("--quick", "--out", str(again), "--jobs", "1", "--threads", "2")
     assert precompute(*args, env=env).returncode == 0
     assert outputs(again) == outputs(out)
