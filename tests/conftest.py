@@ -189,11 +189,25 @@ def block_non_local(route):
         route.abort("blockedbyclient")
 
 
+# `await window.__frames(n)`: the next n frames, or an error, never a hang. Headless
+# Chromium once stopped drawing a page's frames mid-run, and an evaluate waits for
+# its promise without a time limit: the whole run hung on one requestAnimationFrame.
+FRAMES = """
+window.__frames = (n = 2) => new Promise((done, fail) => {
+  const stalled = setTimeout(() => fail(new Error(
+    `no frame drawn in 20 s (page ${document.visibilityState}, focus ${document.hasFocus()})`)), 20_000);
+  const next = (left) => (left ? requestAnimationFrame(() => next(left - 1)) : (clearTimeout(stalled), done()));
+  next(n);
+});
+"""
+
+
 def open_context(browser, *, scheme="light", width=1280, height=900, **options):
     context = browser.new_context(
         color_scheme=scheme, viewport={"width": width, "height": height}, **options
     )
     context.route("**/*", block_non_local)
+    context.add_init_script(FRAMES)
     return context
 
 
@@ -335,7 +349,7 @@ TABLES_WIDER_THAN_THEIR_BOX = """(selector) => [...document.querySelectorAll(sel
 # box's, tick labels without ink, a legend entry (symbol and text) over the data,
 # running into another entry or out of the plot.
 PLOT_DEFECTS = """async ([selector, only]) => {
-await new Promise((frame) => requestAnimationFrame(() => requestAnimationFrame(frame)));  // rendered as shown
+await window.__frames(2);  // rendered as shown
 return [...document.querySelectorAll(`${selector} .js-plotly-plot`)].filter((gd, i) => only === undefined || i === only).flatMap((gd) => {
   const where = gd.closest("figure").id;
   const svg = gd.querySelector(".main-svg").getBoundingClientRect();
@@ -439,13 +453,7 @@ def wait_for_page(page, url: str) -> None:
 def wait_frames(page, n: int) -> None:
     """Wait for n animation frames: long enough for anything that runs per frame to
     have moved, whatever the machine's speed."""
-    page.evaluate(
-        """(n) => new Promise((done) => {
-          const next = (left) => (left ? requestAnimationFrame(() => next(left - 1)) : done());
-          next(n);
-        })""",
-        n,
-    )
+    page.evaluate("(n) => window.__frames(n)", n)
 
 
 def read_top_to_bottom(page) -> None:

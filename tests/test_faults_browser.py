@@ -115,7 +115,7 @@ def shoot_widget(page, name):
     """The widget as drawn once in view (far sections are not rendered before)."""
     ARTIFACTS.mkdir(exist_ok=True)
     status(page).scroll_into_view_if_needed()
-    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.evaluate("() => window.__frames(2)")
     page.locator(LAYER).screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
@@ -150,9 +150,7 @@ def test_broken_wasm_is_named_and_retry_recovers(new_page, base_url, fault, says
         shoot_widget(page, f"fault-wasm-{fault}-{scheme}-{width}")
         # Another widget coming near does not start Python again: only Retry does.
         page.locator(LANDSCAPE).scroll_into_view_if_needed()
-        page.evaluate(
-            "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
-        )
+        page.evaluate("() => window.__frames(2)")
         expect(status(page, LANDSCAPE)).to_have_attribute("data-state", "failed")
         assert len(hits) == 1, hits
         hits.clear()

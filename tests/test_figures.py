@@ -407,7 +407,7 @@ async () => {
   out.style = [copyError(), box.querySelector(".gtitle").textContent];
   box.style.width = "400px";  // the box resized: the plot is fitted to it
   while (box.querySelector(".main-svg").getBoundingClientRect().width !== 400) {
-    await new Promise((frame) => requestAnimationFrame(frame));
+    await window.__frames(1);
   }
   out.resized = copyError();
   before = line();
@@ -444,7 +444,7 @@ async () => {
   later("second");
   later("third");
   const beforeFrame = [...runs];
-  await new Promise((frame) => requestAnimationFrame(() => requestAnimationFrame(frame)));
+  await window.__frames(2);
   d.run();
   return { atOnce, beforeFrame, runs };
 }
