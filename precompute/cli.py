@@ -167,6 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     profile = "quick" if args.quick else "full"
     if args.check:
         root = Path(tempfile.mkdtemp(prefix="precompute-check-"))
+        for name in [n for n in runner.EXPERIMENTS if n not in names]:
+            # Read, not checked: --check --only weights reads the committed regularisers.json.
+            if (committed := paths.data_file(paths.DOCS, name)).exists():
+                paths.data_file(root, name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(committed, paths.data_file(root, name))
     elif args.quick:
         root = args.out or Path(tempfile.mkdtemp(prefix="precompute-quick-"))
     else:

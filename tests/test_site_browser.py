@@ -134,6 +134,12 @@ def test_formulas_keep_every_glyph_in_forced_colors(new_page, base_url):
 LINKED_TOP = "(id) => Math.round(document.getElementById(id).getBoundingClientRect().top)"
 LANDS_ON_TARGET = range(40, 121)
 LANDED = "(id) => { const top = document.getElementById(id)?.getBoundingClientRect().top; return top >= 40 && top < 121; }"
+# The page has loaded and every figure in the window has mounted ("true"), or said
+# why not ("error"); one that only peeks in at the bottom waits for the reader
+# (lib/figure.js inView).
+LOADED_AS_SHOWN = """() => document.readyState === "complete" && [...document.querySelectorAll("[data-figure]")]
+  .filter((el) => { const r = el.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight - Math.min(120, r.height); })
+  .every((el) => el.dataset.mounted)"""
 # What Lighthouse calls good. The browser paints the top of a long page before it
 # scrolls to the link, and some shifts come with that scroll.
 GOOD_CLS = 0.1
@@ -150,11 +156,11 @@ def test_links_to_sections_land_on_them(new_page, base_url):
     pages = []
 
     def check(page, how, target):
-        page.wait_for_load_state("networkidle")  # leaving sooner aborts figures' requests
-        wait_frames(page, 2)  # laid out and painted as loaded
         # Material scrolls once the page's scripts have run: later on a busy machine.
         with contextlib.suppress(PlaywrightTimeoutError):  # measured and reported below
             page.wait_for_function(LANDED, arg=target, timeout=10_000)
+        page.wait_for_function(LOADED_AS_SHOWN)  # what moves the page as it loads has come
+        wait_frames(page, 2)  # laid out and painted as loaded
         if (top := page.evaluate(LINKED_TOP, target)) not in LANDS_ON_TARGET:
             misplaced.append((page.viewport_size["width"], how, target, top))
         page.keyboard.press("Shift")  # a first input
