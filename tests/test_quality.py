@@ -20,6 +20,7 @@ from tests.conftest import (
     seen_text,
     wait_frames,
 )
+from tests.test_widgets_browser import BOOT_MS, LANDSCAPE, LAYER
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -51,33 +52,6 @@ AXE_VIOLATIONS = """async () => (await axe.run(document, {resultTypes: ['violati
   .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("width", [1280, 360])
-def test_every_page_passes_axe_and_runs_clean_under_csp(
-    new_page, built_site, base_url, scheme, width
-):
-    """Every page, read top to bottom so that every figure has mounted, as served
-    (its CSP on): no axe violation of any impact, and no console error, failed
-    request or CSP violation. axe comes as an init script, which the CSP does not
-    govern, so the page runs exactly as a reader's does."""
-    page = new_page(scheme=scheme, width=width)
-    page.add_init_script(path=str(AXE))
-    failures = {}
-    # An embed page is one of the chapter's figures, which every view checks, in a
-    # bare page: in each theme once and at each width once.
-    embeds = (scheme, width) in {("light", 1280), ("dark", 360)}
-    for path in [*page_paths(built_site), "404.html"]:
-        if path.startswith("embed/") and not embeds:
-            continue
-        page.goto(base_url + path)
-        read_top_to_bottom(page)  # every figure mounted, not only the first screen's
-        settle(page)
-        if violations := page.evaluate(AXE_VIOLATIONS):
-            failures[path or "/"] = violations
-    assert not failures, json.dumps(failures, indent=1)
-    assert_clean(page)  # what the next page's navigation cut off is not counted
-
-
 # Each drawn text of every plot against the plot's background: below 4.5:1 (WCAG
 # AA for text this small) it is listed. axe does not read SVG text.
 LOW_CONTRAST_PLOT_TEXT = """() => {
@@ -106,35 +80,40 @@ LOW_CONTRAST_PLOT_TEXT = """() => {
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 360])
-def test_chapter_accessible_with_every_figure_drawn(browser, server, base_url, scheme, width):
-    """The run over every page sees the chapter before the figures below the fold
-    mount. Here every figure and both widgets are drawn, the widgets live (not dimmed
-    while Python boots), every section rendered, and a violation of any impact
-    counts. It found the knobs' code panel scrolling sideways out of keyboard reach."""
-    from tests.conftest import instrument, open_context
-    from tests.test_figures import open_chapter
-    from tests.test_widgets_browser import LANDSCAPE, LAYER, open_widget
-
-    context = open_context(browser, scheme=scheme, width=width, bypass_csp=True)
-    try:
-        page = instrument(context.new_page())
-        open_chapter(page, base_url)
-        for widget in (LAYER, LANDSCAPE):
-            open_widget(page, base_url, widget)
-        page.locator("#fig-gradient-cell").scroll_into_view_if_needed()
-        page.locator("#fig-gradient-cell .js-plotly-plot").wait_for()
-        page.locator("#fig-layer-video").scroll_into_view_if_needed()
-        page.add_script_tag(content=AXE.read_text())
-        violations = page.evaluate(
-            """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-                .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' '))}`)"""
-        )
-        assert violations == []
-        assert page.evaluate(LOW_CONTRAST_PLOT_TEXT) == []
-        assert page.evaluate("document.querySelectorAll('.js-plotly-plot text').length") > 100
-        assert_clean(page)
-    finally:
-        context.close()
+def test_every_page_passes_axe_and_runs_clean_under_csp(
+    new_page, built_site, base_url, scheme, width
+):
+    """Every page, read top to bottom so that every figure has mounted, as served
+    (its CSP on): no axe violation of any impact, and no console error, failed
+    request or CSP violation. axe comes as an init script, which the CSP does not
+    govern, so the page runs exactly as a reader's does. In the chapter both widgets
+    are live first (not dimmed while Python boots), and every plot's text is read
+    against its background too. It found the knobs' code panel scrolling sideways
+    out of keyboard reach."""
+    page = new_page(scheme=scheme, width=width)
+    page.add_init_script(path=str(AXE))
+    failures = {}
+    # An embed page is one of the chapter's figures, which every view checks, in a
+    # bare page: in each theme once and at each width once.
+    embeds = (scheme, width) in {("light", 1280), ("dark", 360)}
+    for path in [*page_paths(built_site), "404.html"]:
+        if path.startswith("embed/") and not embeds:
+            continue
+        page.goto(base_url + path)
+        read_top_to_bottom(page)  # every figure mounted, not only the first screen's
+        if path == "chapter-01/":
+            for widget in (LAYER, LANDSCAPE):
+                page.wait_for_selector(
+                    f"{widget}[data-live=true]", state="attached", timeout=BOOT_MS
+                )
+        settle(page)
+        if violations := page.evaluate(AXE_VIOLATIONS):
+            failures[path or "/"] = violations
+        if path == "chapter-01/":
+            assert page.evaluate(LOW_CONTRAST_PLOT_TEXT) == []
+            assert page.evaluate("document.querySelectorAll('.js-plotly-plot text').length") > 100
+    assert not failures, json.dumps(failures, indent=1)
+    assert_clean(page)  # what the next page's navigation cut off is not counted
 
 
 @pytest.mark.browser
