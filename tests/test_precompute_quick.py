@@ -83,8 +83,8 @@ def test_rerun_is_cached_and_a_rerun_on_other_kernels_agrees(quick, tmp_path):
     assert {p: (out / p).read_bytes() for p in outputs(out)} == before
 
     # Another kernel path (AVX2 instead of this CPU's own, AVX-512 here) and process
-    # count: --check passes, and in fact no byte differs. Then two threads, for the
-    # experiment whose runs are the longest single ones.
+    # count: --check passes, and in fact no byte differs. Then two threads, on
+    # overfit alone: two threads make these small runs slower, not faster.
     # PASSIVE: torch's two threads sleep while they wait for each other instead of
     # spinning, which beside other CPU-bound work slowed such a run several-fold.
     env = {**os.environ, "ATEN_CPU_CAPABILITY": "avx2", "OMP_WAIT_POLICY": "PASSIVE"}
