@@ -985,8 +985,10 @@ def test_leaving_before_the_figures_mount_is_clean(new_page, base_url):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize(("scheme", "width"), [("light", 1280), ("dark", 360)])
 def test_screenshots_for_review(new_page, base_url, scheme, width):
+    """Every figure at a laptop's width in light and a phone's in dark, for review
+    (test-artifacts/); the other two views are read by the geometry and axe tests."""
     page = new_page(scheme=scheme, width=width, height=900)
     open_chapter(page, base_url)
     page.evaluate(

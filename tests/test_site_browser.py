@@ -178,7 +178,9 @@ def test_links_to_sections_land_on_them(new_page, base_url):
             "() => [...document.querySelectorAll('article h2[id], article figure[id]')].map((e) => e.id)"
         )
         assert len(targets) >= 20
-        for target in targets:
+        # Every target on a phone, where text and figures reflow most; every other
+        # one on a laptop, which shares the page's layout rules.
+        for target in targets if width < 600 else targets[::2]:
             page.goto("about:blank")  # then a fresh load, not a jump within the page
             page.goto(f"{base_url}chapter-01/#{target}")
             check(page, "load", target)
