@@ -376,7 +376,8 @@ return [...document.querySelectorAll(`${selector} .js-plotly-plot`)].filter((gd,
 
 # Text in the plots' SVG that collides: an axis title over a tick label, a legend
 # entry within 8 px of the next one on its row (they read as one), an annotation
-# over a title, a tick label or a legend entry. Boxes as drawn, rotation included.
+# or a text trace's label over a title, a tick label or a legend entry. Boxes as
+# drawn, rotation included.
 SVG_TEXT_COLLISIONS = """(selector) => [...document.querySelectorAll(`${selector} .js-plotly-plot`)].flatMap((gd) => {
   const where = gd.closest("[id]").id;
   const boxes = (css, kind) => [...gd.querySelectorAll(css)].filter((t) => t.textContent.trim())
@@ -390,7 +391,7 @@ SVG_TEXT_COLLISIONS = """(selector) => [...document.querySelectorAll(`${selector
       top: Math.min(...parts.map((p) => p.top)), bottom: Math.max(...parts.map((p) => p.bottom)) };
     return { kind: "legend entry", text: entry.textContent, r };
   }).filter((b) => b.r.right > b.r.left);
-  const notes = boxes(".annotation-text", "annotation");
+  const notes = [...boxes(".annotation-text", "annotation"), ...boxes(".textpoint text", "text label")];
   const hit = (a, b, gap = 0) => a.r.left < b.r.right + gap && b.r.left < a.r.right + gap
     && a.r.top < b.r.bottom && b.r.top < a.r.bottom;
   const found = [];

@@ -52,7 +52,7 @@ def expected_traces() -> dict[str, list[int]]:
         "lr-sweep": [len(data("linear")["lr_sweep"]) + 1, 3],  # one per run + stop markers
         "trajectories": [2 * 3 + 2 * 3],  # NumPy/PyTorch x (w, b, loss) + |diff|, max x 3
         "loss-curve": [3],
-        "knobs": [5, 4, 2],
+        "knobs": [5, 6, 2],  # fit | 4 curves, early stopping's line and label | 2 bar sets
         "converge": [4, 5],  # truth, train, regularised, baseline | 2 errors, 2 markers, line
         "bugs": [4],  # the correct loop's train, val | the bug's train, val
     }
@@ -605,7 +605,8 @@ def test_knobs_select_a_run_and_update_the_table(page, base_url):
     epoch = stopped["summary"]["kept_epoch"]
     at = base["weight_norms"]["epoch"].index(epoch)
     assert page.evaluate(f"{gd(page, 'knobs', 2)}.data[0].y") == base["weight_norms"]["layers"][at]
-    assert page.evaluate(f"{gd(page, 'knobs', 2)}.data[0].name") == f"baseline at epoch {epoch}"
+    assert page.evaluate(f"{gd(page, 'knobs', 2)}.data[0].name") == "baseline, same epoch"
+    assert f"It keeps epoch {epoch}," in seen_text(page.locator("#fig-knobs figcaption"))
     page.wait_for_function(
         "(wd) => location.search.includes(`knobs.weight_decay=${wd}`)"
         " && location.search.includes('knobs.early_stopping=1')",

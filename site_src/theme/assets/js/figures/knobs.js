@@ -140,36 +140,34 @@ function fitSpec(data, run, base, p, scale) {
   };
 }
 
-// Where early stopping stopped: a dotted line across the loss chart, labelled.
-function stopShapes(run, p) {
-  const epoch = run?.summary.stopped_epoch;
-  if (epoch == null) return { shapes: [], annotations: [] };
-  return {
-    shapes: [
-      {
-        type: "line",
-        xref: "x",
-        yref: "paper",
-        x0: epoch,
-        x1: epoch,
-        y0: 0,
-        y1: 1,
-        line: { color: p.accent, width: 1.5, dash: "dot" },
-      },
-    ],
-    annotations: [
-      {
-        xref: "x",
-        yref: "paper",
-        x: epoch,
-        y: 1,
-        yanchor: "bottom",
-        text: `stopped, epoch ${epoch}`,
-        showarrow: false,
-        font: { color: p.accent },
-      },
-    ],
-  };
+// Where early stopping stopped: a dotted line across the loss chart, labelled
+// above it. Traces, not a layout shape and annotation, and blank (no values, no
+// text) rather than hidden or emptied when it did not stop: then every knob change
+// only moves points (Plotly.animate), never redraws the whole chart (Plotly.react).
+function stopTraces(run, p, [bottom, top]) {
+  const epoch = run?.summary.stopped_epoch ?? null;
+  const at = (value) => (epoch === null ? null : value);
+  const common = { type: "scatter", showlegend: false, hoverinfo: "skip", cliponaxis: false };
+  return [
+    {
+      ...common,
+      name: "stopped",
+      mode: "lines",
+      x: [epoch, epoch],
+      y: [at(bottom), at(top)],
+      line: { color: p.accent, width: 1.5, dash: "dot" },
+    },
+    {
+      ...common,
+      name: "stopped, label",
+      mode: "text",
+      x: [epoch],
+      y: [at(top)],
+      text: [at(`stopped, epoch ${epoch}`) ?? ""],
+      textposition: "top center",
+      textfont: { color: p.accent },
+    },
+  ];
 }
 
 function curvesSpec(data, run, base, p, scale) {
@@ -184,17 +182,16 @@ function curvesSpec(data, run, base, p, scale) {
     hovertemplate: `${name}: %{y:.3g}, epoch %{x}<extra></extra>`,
   });
   const [lo, hi] = scale.loss;
+  const pad = 1.6;
   return {
     data: [
       line(base, "train_loss", p.muted, "dot", 1.5, "train, baseline"),
       line(base, "val_loss", p.muted, "dash", 1.5, "validation, baseline"),
       line(run, "train_loss", p.train, "solid", 2.5, "train, this run"),
       line(run, "val_loss", p.val, "dash", 2.5, "validation, this run"),
+      ...stopTraces(run, p, [lo / pad, hi * pad]),
     ],
-    layout: {
-      ...lossAxes({ lastEpoch: scale.lastEpoch, lo, hi, pad: 1.6, top: 64 }),
-      ...stopShapes(run, p),
-    },
+    layout: lossAxes({ lastEpoch: scale.lastEpoch, lo, hi, pad, top: 64 }),
   };
 }
 
@@ -206,7 +203,9 @@ export function normsSpec(data, run, base, p, scale) {
     data: [
       {
         type: "bar",
-        name: `baseline at epoch ${epoch}`,
+        // The same name for every run (the caption and sentence give the epoch): a
+        // new name would redraw the whole chart instead of moving its bars.
+        name: "baseline, same epoch",
         x: names,
         y: theirs,
         marker: { color: "rgba(0,0,0,0)", line: { color: p.muted, width: 2 } },

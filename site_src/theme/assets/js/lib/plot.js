@@ -1,7 +1,6 @@
 // Draws a figure's spec(palette, scheme) -> {data, layout} with Plotly's public API,
 // again when the theme or the box changes and at plot.update(): Plotly.animate when
 // only points moved (no contour map recomputed under a moving point), else react.
-// Long data arrays are compared by identity: figures keep unchanged ones.
 import { scaledText, textScaleOf } from "./plot-fit.js";
 import { axisKeys, merge } from "./plot-spec.js";
 import { loadPlotly, PLOT_CONFIG } from "./plotly.js";
@@ -9,6 +8,7 @@ import { currentScheme, onSchemeChange, palette, themedLayout } from "./theme.js
 
 const FRAME = { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" };
 
+// Long data arrays are compared by identity: figures keep unchanged ones.
 const arrayIds = new WeakMap();
 let nextArrayId = 0;
 const signature = (value) =>
@@ -17,10 +17,11 @@ const signature = (value) =>
     if (!arrayIds.has(v)) arrayIds.set(v, ++nextArrayId);
     return `#${arrayIds.get(v)}`;
   });
-// A plot's frame (everything but the traces' points) and each trace's points.
+// A plot's frame (all but what moves) and each trace's points, with their labels.
+const pointsOf = ({ x, y, text }) => ({ x, y, text });
 const signatures = (data, layout) => ({
-  frame: signature([data.map(({ x, y, ...rest }) => rest), layout]),
-  points: data.map(({ x, y }) => signature([x, y])),
+  frame: signature([data.map(({ x, y, text, ...rest }) => rest), layout]),
+  points: data.map((trace) => signature(pointsOf(trace))),
 });
 
 export async function themedPlot(container, spec, d) {
@@ -48,13 +49,12 @@ export async function themedPlot(container, spec, d) {
       const traces = next.points.flatMap((points, i) => (points === drawn.points[i] ? [] : [i]));
       drawn = next;
       if (!traces.length) return Promise.resolve();
-      return Plotly.animate(container, { data: traces.map((i) => ({ x: data[i].x, y: data[i].y })), traces }, FRAME);
+      return Plotly.animate(container, { data: traces.map((i) => pointsOf(data[i])), traces }, FRAME);
     },
   };
   await react(...current());
 
-  // Fitted to its box when the box changes size: Plotly's own `responsive`
-  // option follows the window only.
+  // Fitted to its box when the box changes size (Plotly's `responsive` follows the window only).
   const fit = async () => {
     const { width, height } = container.querySelector(".main-svg").getBoundingClientRect();
     const resized = Math.round(width) !== container.clientWidth || Math.round(height) !== container.clientHeight;
