@@ -992,8 +992,8 @@ def test_screenshots_for_review(new_page, base_url, scheme, width):
     (test-artifacts/); the other two views are read by the geometry and axe tests."""
     page = new_page(scheme=scheme, width=width, height=900)
     open_chapter(page, base_url)
-    page.evaluate(
-        "document.querySelector('.md-header').style.visibility = 'hidden'"
+    page.add_style_tag(
+        content=".md-header, .md-top { visibility: hidden !important; }"
     )  # not over figures
     ARTIFACTS.mkdir(exist_ok=True)
     for figure in [*FIGURES, "checkpoints"]:
