@@ -607,6 +607,14 @@ def test_knobs_select_a_run_and_update_the_table(page, base_url):
     assert page.evaluate(f"{gd(page, 'knobs', 2)}.data[0].y") == base["weight_norms"]["layers"][at]
     assert page.evaluate(f"{gd(page, 'knobs', 2)}.data[0].name") == "baseline, same epoch"
     assert f"It keeps epoch {epoch}," in seen_text(page.locator("#fig-knobs figcaption"))
+    # The loss chart marks where this run stopped, from the data, and only while
+    # early stopping is on (the mark moves with the run, it is not redrawn).
+    label = page.locator("#fig-knobs .wtwm-knobs-curves .textpoint text")
+    expect(label).to_have_text(f"stopped, epoch {stopped['summary']['stopped_epoch']}")
+    page.uncheck("#knobs-es")
+    expect(label).to_have_count(0)
+    page.check("#knobs-es")
+    expect(label).to_have_text(f"stopped, epoch {stopped['summary']['stopped_epoch']}")
     page.wait_for_function(
         "(wd) => location.search.includes(`knobs.weight_decay=${wd}`)"
         " && location.search.includes('knobs.early_stopping=1')",
